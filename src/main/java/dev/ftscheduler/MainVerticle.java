@@ -1,0 +1,105 @@
+package dev.ftscheduler;
+
+import dev.ftscheduler.claim.ClaimVerticle;
+import dev.ftscheduler.claim.LocalCodec;
+import dev.ftscheduler.config.Dsn;
+import dev.ftscheduler.config.SchedulerConfig;
+import dev.ftscheduler.db.Database;
+import dev.ftscheduler.db.EmbeddedDatabase;
+import dev.ftscheduler.db.Migrations;
+import dev.ftscheduler.handler.JobHandlers;
+import dev.ftscheduler.http.HttpVerticle;
+import dev.ftscheduler.job.Job;
+import dev.ftscheduler.job.JobStore;
+import dev.ftscheduler.worker.WorkerVerticle;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.sqlclient.Pool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Map;
+
+/**
+ * Loads the configuration, starts the embedded database when no DB_DSN is given, applies the
+ * migrations, builds the one pool, and deploys the verticles of this process's ROLE. Vert.x stops
+ * children before their parent, so the pool and the embedded database outlive the workers'
+ * final writes.
+ */
+public final class MainVerticle extends VerticleBase {
+
+  private static final Logger log = LoggerFactory.getLogger(MainVerticle.class);
+
+  private final Map<String, String> env;
+  private SchedulerConfig config;
+  private EmbeddedDatabase embedded;
+  private Pool pool;
+
+  /** The launcher's constructor: the environment is the process's. */
+  public MainVerticle() {
+    this(System.getenv());
+  }
+
+  /** With an explicit environment, so tests do not depend on the machine's. */
+  public MainVerticle(Map<String, String> env) {
+    this.env = env;
+  }
+
+  @Override
+  public Future<?> start() {
+    return SchedulerConfig.load(vertx, config(), env)
+        .compose(loaded -> {
+          config = loaded;
+          return vertx.executeBlocking(this::prepareDatabase);
+        })
+        .compose(dsn -> {
+          pool = Database.pool(vertx, dsn, config.dbPoolSize());
+          return deployRole(new JobStore(pool), JobHandlers.load());
+        })
+        .onSuccess(v -> log.info("ft-scheduler started: role {}, worker id {}", config.role().name().toLowerCase(),
+            config.workerId()));
+  }
+
+  /** Blocking: start the embedded server if needed, then migrate before anything is deployed. */
+  private Dsn prepareDatabase() throws Exception {
+    Dsn dsn;
+    if (config.dsn().isPresent()) {
+      dsn = config.dsn().get();
+    } else {
+      log.info("No DB_DSN set: using an embedded MariaDB with its data in {}."
+          + " Set DB_DSN=mysql://user:pass@host:3306/scheduler to use a real MySQL.", config.dataDir().toAbsolutePath());
+      embedded = EmbeddedDatabase.start(config.dataDir(), config.embeddedDbPort());
+      dsn = embedded.dsn();
+    }
+    Migrations.apply(dsn);
+    return dsn;
+  }
+
+  private Future<?> deployRole(JobStore store, JobHandlers handlers) {
+    try {
+      vertx.eventBus().registerDefaultCodec(Job.class, new LocalCodec<>(Job.class));
+    } catch (IllegalStateException alreadyRegistered) {
+      // another scheduler in this Vert.x instance (tests) registered it first
+    }
+    Future<?> workers = Future.succeededFuture();
+    if (config.role().runsWorkers()) {
+      // the claimer first: idle workers report to it as soon as they start
+      workers = vertx.deployVerticle(new ClaimVerticle(store, config))
+          .compose(id -> vertx.deployVerticle(() -> new WorkerVerticle(store, handlers, config),
+              new DeploymentOptions().setInstances(config.workerPoolSize())));
+    }
+    return workers.compose(v -> config.role().runsApi()
+        ? vertx.deployVerticle(new HttpVerticle(store, handlers, config))
+        : Future.succeededFuture());
+  }
+
+  @Override
+  public Future<?> stop() {
+    Future<Void> closed = pool == null ? Future.succeededFuture() : pool.close();
+    return closed.eventually(() -> embedded == null ? Future.succeededFuture() : vertx.executeBlocking(() -> {
+      embedded.stop();
+      return null;
+    }));
+  }
+}

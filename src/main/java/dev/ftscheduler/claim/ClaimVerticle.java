@@ -1,0 +1,126 @@
+package dev.ftscheduler.claim;
+
+import dev.ftscheduler.config.SchedulerConfig;
+import dev.ftscheduler.job.Job;
+import dev.ftscheduler.job.JobStore;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+
+/**
+ * Claims due jobs from the database and hands each to an idle worker. Workers pull: an idle
+ * worker sends its address to {@link #IDLE_ADDRESS}; a claim asks for at most as many jobs as
+ * workers are waiting (and at most {@code JOB_QUEUE_SIZE}), so no job is leased that cannot start
+ * at once.
+ *
+ * <p>Claims run on a re-armed timer every {@code POLL_INTERVAL_MS}; at once again when a batch came
+ * back full; and at once when a job is submitted in this process ({@link #WAKE_UP_ADDRESS}). Each
+ * timer poll first makes jobs with expired leases claimable again.
+ */
+public final class ClaimVerticle extends VerticleBase {
+
+  private static final Logger log = LoggerFactory.getLogger(ClaimVerticle.class);
+
+  /** Workers send their own event-bus address here when they are free. */
+  public static final String IDLE_ADDRESS = "ftscheduler.claim.idle";
+  /** Published (locally) after a job is inserted, so an idle process starts it within milliseconds. */
+  public static final String WAKE_UP_ADDRESS = "ftscheduler.claim.wake-up";
+
+  private final JobStore store;
+  private final SchedulerConfig config;
+  private final Deque<String> idleWorkers = new ArrayDeque<>();
+  private boolean claiming;
+  /** A wake-up or a full batch: more jobs are probably due, so claim as soon as a worker is free. */
+  private boolean moreDue = true;
+  private boolean stopped;
+  private long timerId = -1;
+
+  public ClaimVerticle(JobStore store, SchedulerConfig config) {
+    this.store = store;
+    this.config = config;
+  }
+
+  @Override
+  public Future<?> start() {
+    var idle = vertx.eventBus().<String>localConsumer(IDLE_ADDRESS, this::onWorkerIdle);
+    var wakeUp = vertx.eventBus().localConsumer(WAKE_UP_ADDRESS, message -> {
+      moreDue = true;
+      claimSoon();
+    });
+    return Future.all(idle.completion(), wakeUp.completion())
+        .onSuccess(v -> poll(true));
+  }
+
+  @Override
+  public Future<?> stop() {
+    stopped = true;
+    vertx.cancelTimer(timerId);
+    return Future.succeededFuture();
+  }
+
+  private void onWorkerIdle(Message<String> message) {
+    idleWorkers.add(message.body());
+    claimSoon();
+  }
+
+  private void claimSoon() {
+    if (moreDue && !idleWorkers.isEmpty()) {
+      poll(false);
+    }
+  }
+
+  private void poll(boolean reap) {
+    if (stopped || claiming) {
+      return; // a running claim looks at moreDue when it ends
+    }
+    claiming = true;
+    vertx.cancelTimer(timerId);
+    Future<Integer> reaped = reap ? store.reapExpiredLeases() : Future.succeededFuture(0);
+    reaped
+        .onSuccess(count -> {
+          if (count > 0) {
+            log.warn("{} job(s) whose worker stopped renewing its lease are claimable again", count);
+          }
+        })
+        .compose(count -> claim())
+        .onComplete(result -> {
+          claiming = false;
+          if (result.failed()) {
+            moreDue = false;
+            log.warn("Claim failed, retrying in {} ms: {}", config.pollIntervalMs(), result.cause().toString());
+          }
+          if (moreDue && !idleWorkers.isEmpty()) {
+            poll(false);
+          } else if (!stopped) {
+            timerId = vertx.setTimer(config.pollIntervalMs(), id -> poll(true));
+          }
+        });
+  }
+
+  private Future<Void> claim() {
+    int limit = Math.min(idleWorkers.size(), config.jobQueueSize());
+    if (limit == 0) {
+      return Future.succeededFuture();
+    }
+    moreDue = false;
+    return store.claim(config.workerId(), limit, config.leaseSeconds()).map(jobs -> {
+      moreDue = jobs.size() == limit;
+      jobs.forEach(this::dispatch);
+      return null;
+    });
+  }
+
+  private void dispatch(Job job) {
+    String worker = idleWorkers.poll();
+    vertx.eventBus().request(worker, job).onFailure(error -> {
+      log.warn("Worker {} did not take job {} ({}); releasing it", worker, job.id(), error.getMessage());
+      store.release(job).onFailure(e -> log.warn("Could not release job {}; it is claimable again when its lease"
+          + " expires: {}", job.id(), e.toString()));
+    });
+  }
+}

@@ -1,0 +1,141 @@
+package dev.ftscheduler.http;
+
+import dev.ftscheduler.claim.ClaimVerticle;
+import dev.ftscheduler.config.SchedulerConfig;
+import dev.ftscheduler.handler.JobHandlers;
+import dev.ftscheduler.job.Job;
+import dev.ftscheduler.job.JobStore;
+import dev.ftscheduler.job.NewJob;
+import dev.ftscheduler.job.Submitted;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.healthchecks.HealthChecks;
+import io.vertx.ext.healthchecks.Status;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.healthchecks.HealthCheckHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/** The REST API: submit jobs, read them, and a health check that includes the database. */
+public final class HttpVerticle extends VerticleBase {
+
+  private static final Logger log = LoggerFactory.getLogger(HttpVerticle.class);
+  private static final Pattern JOB_ID = Pattern.compile("[0-9a-f]{32}");
+  private static final long HEALTH_TIMEOUT_MS = 2000;
+
+  private final JobStore store;
+  private final JobHandlers handlers;
+  private final SchedulerConfig config;
+  private HttpServer server;
+
+  public HttpVerticle(JobStore store, JobHandlers handlers, SchedulerConfig config) {
+    this.store = store;
+    this.handlers = handlers;
+    this.config = config;
+  }
+
+  @Override
+  public Future<?> start() {
+    Router router = Router.router(vertx);
+    router.post("/jobs").handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes())).handler(this::submit);
+    router.get("/jobs/:id").handler(this::get);
+    router.get("/healthz").handler(HealthCheckHandler.createWithHealthChecks(healthChecks()));
+    router.errorHandler(404, ctx -> error(ctx, new ApiError(404, "not_found", "no route for " + ctx.request().method() + " " + ctx.request().path())));
+    router.errorHandler(405, ctx -> error(ctx, new ApiError(405, "method_not_allowed", ctx.request().method() + " is not allowed on " + ctx.request().path())));
+    router.errorHandler(413, ctx -> error(ctx, new ApiError(413, "body_too_large", "the request body is over " + config.maxBodyBytes() + " bytes (MAX_BODY_BYTES)")));
+    router.errorHandler(500, this::internalError);
+    server = vertx.createHttpServer();
+    return server.requestHandler(router).listen(config.port())
+        .onSuccess(s -> log.info("HTTP API listening on port {}", s.actualPort()));
+  }
+
+  private HealthChecks healthChecks() {
+    return HealthChecks.create(vertx).register("database", HEALTH_TIMEOUT_MS, promise -> store.ping()
+        .onSuccess(v -> promise.complete(Status.OK()))
+        .onFailure(e -> promise.complete(Status.KO(new JsonObject().put("error", e.getMessage())))));
+  }
+
+  private void submit(RoutingContext ctx) {
+    NewJob job = SubmitRequest.parse(ctx.body().buffer(), ctx.request().getHeader("Idempotency-Key"), handlers,
+        config.defaultMaxAttempts());
+    store.submit(job).onComplete(result -> {
+      if (result.failed()) {
+        unavailable(ctx, result.cause());
+        return;
+      }
+      Submitted submitted = result.result();
+      if (submitted.created()) {
+        vertx.eventBus().publish(ClaimVerticle.WAKE_UP_ADDRESS, null);
+        ctx.response().putHeader(HttpHeaders.LOCATION, "/jobs/" + submitted.job().id());
+        respond(ctx, 201, submitted.job().toJson());
+      } else if (sameRequest(submitted.job(), job)) {
+        ctx.response().putHeader("Idempotent-Replayed", "true");
+        respond(ctx, 200, submitted.job().toJson());
+      } else {
+        error(ctx, new ApiError(422, "idempotency_key_reused", "Idempotency-Key '" + job.idempotencyKey()
+            + "' was used for job " + submitted.job().id() + " with a different type, payload or max_attempts"));
+      }
+    });
+  }
+
+  private static boolean sameRequest(Job existing, NewJob requested) {
+    return existing.type().equals(requested.type())
+        && existing.maxAttempts() == requested.maxAttempts()
+        && Objects.equals(existing.payload(), requested.payload());
+  }
+
+  private void get(RoutingContext ctx) {
+    String id = ctx.pathParam("id");
+    if (!JOB_ID.matcher(id).matches()) {
+      throw ApiError.badRequest("invalid_id", "job id must be 32 lowercase hex characters");
+    }
+    store.find(id).onComplete(result -> {
+      if (result.failed()) {
+        unavailable(ctx, result.cause());
+      } else if (result.result() == null) {
+        error(ctx, new ApiError(404, "not_found", "no job with id " + id));
+      } else {
+        respond(ctx, 200, result.result().toJson());
+      }
+    });
+  }
+
+  /** Client errors thrown by handlers arrive here as failures with an {@link ApiError}; anything else is ours. */
+  private void internalError(RoutingContext ctx) {
+    if (ctx.failure() instanceof ApiError apiError) {
+      error(ctx, apiError);
+      return;
+    }
+    log.error("{} {} failed", ctx.request().method(), ctx.request().path(), ctx.failure());
+    error(ctx, new ApiError(500, "internal_error", "internal error; see the server log"));
+  }
+
+  /** The database did not answer: nothing was written that the client cannot safely retry. */
+  private static void unavailable(RoutingContext ctx, Throwable cause) {
+    log.warn("{} {}: database error: {}", ctx.request().method(), ctx.request().path(), cause.toString());
+    error(ctx, new ApiError(503, "database_unavailable", "the database did not answer; retry the request"));
+  }
+
+  private static void error(RoutingContext ctx, ApiError error) {
+    respond(ctx, error.status, error.toJson());
+  }
+
+  private static void respond(RoutingContext ctx, int status, JsonObject body) {
+    if (!ctx.response().ended()) {
+      ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(body.encode());
+    }
+  }
+
+  @Override
+  public Future<?> stop() {
+    return server == null ? Future.succeededFuture() : server.shutdown();
+  }
+}

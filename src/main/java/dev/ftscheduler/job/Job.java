@@ -1,0 +1,50 @@
+package dev.ftscheduler.job;
+
+import io.vertx.core.json.JsonObject;
+
+import java.time.Instant;
+
+/**
+ * One row of {@code jobs}. {@code leaseToken} is the fencing token: it changes on every claim,
+ * and every write a worker makes for the job must present the token it was given.
+ */
+public record Job(
+    String id,
+    String type,
+    JobStatus status,
+    JsonObject payload,
+    int attempts,
+    int maxAttempts,
+    String idempotencyKey,
+    Instant runAt,
+    String lockedBy,
+    Instant lockedUntil,
+    long leaseToken,
+    String lastError,
+    Instant createdAt,
+    Instant updatedAt) {
+
+  /** The API's view of a job: the seed's fields, then ours. Internal lease fields stay out. */
+  public JsonObject toJson() {
+    JsonObject json = new JsonObject()
+        .put("id", id)
+        .put("type", type)
+        .put("status", status.name())
+        .put("attempts", attempts)
+        .put("max_attempts", maxAttempts)
+        .put("payload", payload)
+        .put("created_at", createdAt.toString())
+        .put("updated_at", updatedAt.toString())
+        .put("run_at", runAt.toString());
+    if (idempotencyKey != null) {
+      json.put("idempotency_key", idempotencyKey);
+    }
+    if (lockedBy != null) {
+      json.put("worker_id", lockedBy);
+    }
+    if (lastError != null) {
+      json.put("last_error", lastError);
+    }
+    return json;
+  }
+}

@@ -1,0 +1,13 @@
+package dev.ftscheduler.job;
+
+/** The life of a job: PENDING → RUNNING → SUCCESS, or back to PENDING for a retry, or DEAD. */
+public enum JobStatus {
+  /** Waiting for its {@code run_at}, or for a worker. */
+  PENDING,
+  /** Leased by a worker until {@code locked_until}. */
+  RUNNING,
+  /** Finished successfully. */
+  SUCCESS,
+  /** Failed its last attempt (or failed permanently): the dead-letter queue. */
+  DEAD
+}

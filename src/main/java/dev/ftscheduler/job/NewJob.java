@@ -1,0 +1,7 @@
+package dev.ftscheduler.job;
+
+import io.vertx.core.json.JsonObject;
+
+/** A validated submission, before it has an id. {@code idempotencyKey} may be null. */
+public record NewJob(String type, JsonObject payload, int maxAttempts, String idempotencyKey) {
+}
