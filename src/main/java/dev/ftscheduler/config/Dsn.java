@@ -3,6 +3,7 @@ package dev.ftscheduler.config;
 import io.vertx.mysqlclient.MySQLConnectOptions;
 
 import java.net.URLDecoder;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -69,6 +70,13 @@ public record Dsn(String user, String password, String host, int port, String da
 
   public String jdbcUrl() {
     return jdbcServerUrl() + database;
+  }
+
+  /** The {@code mysql://} form, password included: for handing to another process's DB_DSN. */
+  public String toUrl() {
+    String credentials = URLEncoder.encode(user, StandardCharsets.UTF_8)
+        + (password.isEmpty() ? "" : ":" + URLEncoder.encode(password, StandardCharsets.UTF_8));
+    return "mysql://" + credentials + "@" + host + ":" + port + "/" + database;
   }
 
   /** For logs: never print a password. */

@@ -83,6 +83,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
         "--socket=" + socket,
         "--pid-file=" + pidFile,
         "--skip-grant-tables",
+        "--skip-name-resolve",
         "--character-set-server=utf8mb4",
         "--max-allowed-packet=64M",
         "--innodb-buffer-pool-size=128M"));

@@ -1,0 +1,193 @@
+package dev.ftscheduler.testing;
+
+import dev.ftscheduler.MainVerticle;
+import dev.ftscheduler.config.Dsn;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** A scheduler running in this JVM on a database of its own, driven through real HTTP. */
+public final class TestApp implements AutoCloseable {
+
+  private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+  public final Dsn dsn;
+  public final int port;
+  private final Vertx vertx;
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final boolean ownsDatabase;
+
+  private TestApp(Vertx vertx, Dsn dsn, int port, boolean ownsDatabase) {
+    this.vertx = vertx;
+    this.dsn = dsn;
+    this.port = port;
+    this.ownsDatabase = ownsDatabase;
+  }
+
+  /** Fast polling and backoff, so tests wait milliseconds, not the production defaults. */
+  public static JsonObject testConfig() {
+    return new JsonObject()
+        .put("POLL_INTERVAL_MS", 50)
+        .put("BACKOFF_BASE_MS", 10)
+        .put("BACKOFF_MAX_MS", 100)
+        .put("WORKER_POOL_SIZE", 4)
+        .put("SHUTDOWN_TIMEOUT_MS", 5000);
+  }
+
+  /** Starts a scheduler on a fresh database with {@link #testConfig()} plus {@code overrides}. */
+  public static TestApp start(JsonObject overrides) {
+    Dsn dsn = TestDatabase.freshDatabase();
+    JsonObject config = testConfig().put("DB_DSN", dsn.toUrl()).mergeIn(overrides);
+    return start(config, dsn, true);
+  }
+
+  /** Starts a scheduler with exactly this configuration (plus a free port if none is given). */
+  public static TestApp start(JsonObject config, Dsn dsn, boolean ownsDatabase) {
+    if (!config.containsKey("PORT")) {
+      config.put("PORT", freePort());
+    }
+    Vertx vertx = Vertx.vertx();
+    try {
+      await(vertx.deployVerticle(new MainVerticle(Map.of()), new DeploymentOptions().setConfig(config)), Duration.ofMinutes(3));
+    } catch (RuntimeException e) {
+      vertx.close();
+      throw e;
+    }
+    return new TestApp(vertx, dsn, config.getInteger("PORT"), ownsDatabase);
+  }
+
+  public HttpResponse<String> post(String path, String body, String... headers) {
+    HttpRequest.Builder request = request(path).POST(HttpRequest.BodyPublishers.ofString(body));
+    if (headers.length > 0) {
+      request.headers(headers);
+    }
+    return send(request.build());
+  }
+
+  public HttpResponse<String> get(String path) {
+    return send(request(path).GET().build());
+  }
+
+  public HttpResponse<String> send(HttpRequest request) {
+    try {
+      return http.send(request, HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public HttpRequest.Builder request(String path) {
+    return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(TIMEOUT);
+  }
+
+  public HttpClient http() {
+    return http;
+  }
+
+  /** Submits a job and returns its id. */
+  public String submit(String json) {
+    HttpResponse<String> response = post("/jobs", json);
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+    return new JsonObject(response.body()).getString("id");
+  }
+
+  public JsonObject job(String id) {
+    HttpResponse<String> response = get("/jobs/" + id);
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    return new JsonObject(response.body());
+  }
+
+  /** Polls the job until it has {@code status}; fails after 30 s with the job's last state. */
+  public JsonObject awaitStatus(String id, String status) {
+    JsonObject[] last = new JsonObject[1];
+    awaitCondition("job " + id + " to be " + status, () -> status.equals((last[0] = job(id)).getString("status")),
+        () -> String.valueOf(last[0]));
+    return last[0];
+  }
+
+  /** A single number from SQL, e.g. a count. */
+  public long queryLong(String sql, Object... params) {
+    try (Connection connection = TestDatabase.connect(dsn); PreparedStatement statement = connection.prepareStatement(sql)) {
+      for (int i = 0; i < params.length; i++) {
+        statement.setObject(i + 1, params[i]);
+      }
+      try (ResultSet rows = statement.executeQuery()) {
+        rows.next();
+        return rows.getLong(1);
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException(sql, e);
+    }
+  }
+
+  public void execute(String sql) {
+    TestDatabase.execute(dsn, sql);
+  }
+
+  public static void awaitCondition(String what, BooleanSupplier condition) {
+    awaitCondition(what, condition, () -> "");
+  }
+
+  private static void awaitCondition(String what, BooleanSupplier condition, java.util.function.Supplier<String> state) {
+    long deadline = System.nanoTime() + TIMEOUT.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out waiting for " + what + " " + state.get());
+      }
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+    }
+  }
+
+  public static <T> T await(Future<T> future, Duration timeout) {
+    try {
+      return future.toCompletionStage().toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new IllegalStateException(e.getCause());
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Stops the scheduler (a graceful Vert.x close) and drops its database. */
+  @Override
+  public void close() {
+    await(vertx.close(), Duration.ofMinutes(1));
+    if (ownsDatabase) {
+      TestDatabase.drop(dsn);
+    }
+  }
+}

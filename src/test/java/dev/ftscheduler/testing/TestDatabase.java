@@ -1,0 +1,84 @@
+package dev.ftscheduler.testing;
+
+import dev.ftscheduler.config.Dsn;
+import dev.ftscheduler.db.EmbeddedDatabase;
+import org.testcontainers.mysql.MySQLContainer;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The database server of a test run, started once per JVM:
+ * <ul>
+ *   <li>{@code TEST_DB_DSN} set: that server (any MySQL 8 or MariaDB 10.6+);
+ *   <li>{@code TEST_DB=testcontainers}: a MySQL 8 container (needs Docker);
+ *   <li>otherwise: an embedded MariaDB under {@code target/test-mariadb}.
+ * </ul>
+ * Each test class gets a database of its own on it, dropped when the class is done.
+ */
+public final class TestDatabase {
+
+  private static final AtomicInteger counter = new AtomicInteger();
+  private static Dsn server;
+
+  private TestDatabase() {
+  }
+
+  /** A new, empty database name on the test server; the scheduler creates and migrates it. */
+  public static Dsn freshDatabase() {
+    return server().withDatabase("ftstest_" + ProcessHandle.current().pid() + "_" + counter.incrementAndGet());
+  }
+
+  public static void drop(Dsn dsn) {
+    execute(dsn.withDatabase(""), "DROP DATABASE IF EXISTS `" + dsn.database() + "`");
+  }
+
+  public static void execute(Dsn dsn, String sql) {
+    try (Connection connection = connect(dsn); Statement statement = connection.createStatement()) {
+      statement.execute(sql);
+    } catch (SQLException e) {
+      throw new IllegalStateException(sql, e);
+    }
+  }
+
+  public static Connection connect(Dsn dsn) throws SQLException {
+    return DriverManager.getConnection(dsn.jdbcServerUrl() + dsn.database(), dsn.user(), dsn.password());
+  }
+
+  private static synchronized Dsn server() {
+    if (server == null) {
+      server = start();
+    }
+    return server;
+  }
+
+  private static Dsn start() {
+    String dsn = System.getenv("TEST_DB_DSN");
+    if (dsn != null && !dsn.isBlank()) {
+      return Dsn.parse(dsn);
+    }
+    if ("testcontainers".equalsIgnoreCase(System.getenv("TEST_DB"))) {
+      MySQLContainer mysql = new MySQLContainer("mysql:8.4");
+      mysql.start();
+      Runtime.getRuntime().addShutdownHook(new Thread(mysql::stop));
+      return new Dsn("root", mysql.getPassword(), mysql.getHost(), mysql.getMappedPort(3306), "test");
+    }
+    try {
+      EmbeddedDatabase embedded = EmbeddedDatabase.start(Path.of("target", "test-mariadb"), 0);
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        try {
+          embedded.stop();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }));
+      return embedded.dsn();
+    } catch (Exception e) {
+      throw new IllegalStateException("could not start the embedded test database", e);
+    }
+  }
+}
