@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Every setting of the scheduler. Keys are the environment variable names, in the config file
@@ -159,32 +160,27 @@ public record SchedulerConfig(
   }
 
   private static int intIn(JsonObject c, String key, int min, int max) {
-    return (int) longIn(c, key, min, max);
+    return inRange(c, key, Long::parseLong, "an integer", (long) min, (long) max).intValue();
   }
 
   private static long longIn(JsonObject c, String key, long min, long max) {
-    String text = string(c, key, "").trim();
-    long value;
-    try {
-      value = Long.parseLong(text);
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(key + " must be an integer; got '" + text + "'");
-    }
-    if (value < min || value > max) {
-      throw new IllegalArgumentException(key + " must be between " + min + " and " + max + "; got " + value);
-    }
-    return value;
+    return inRange(c, key, Long::parseLong, "an integer", min, max);
   }
 
   private static double doubleIn(JsonObject c, String key, double min, double max) {
+    return inRange(c, key, Double::parseDouble, "a number", min, max);
+  }
+
+  private static <T extends Comparable<T>> T inRange(JsonObject c, String key, Function<String, T> parse, String kind,
+      T min, T max) {
     String text = string(c, key, "").trim();
-    double value;
+    T value;
     try {
-      value = Double.parseDouble(text);
+      value = parse.apply(text);
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(key + " must be a number; got '" + text + "'");
+      throw new IllegalArgumentException(key + " must be " + kind + "; got '" + text + "'");
     }
-    if (!(value >= min && value <= max)) {
+    if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
       throw new IllegalArgumentException(key + " must be between " + min + " and " + max + "; got " + text);
     }
     return value;

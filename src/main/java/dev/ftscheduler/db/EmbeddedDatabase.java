@@ -84,6 +84,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
         "--pid-file=" + pidFile,
         "--skip-grant-tables",
         "--skip-name-resolve",
+        "--skip-ssl", // 11.4 otherwise makes a TLS certificate at every start: seconds, and TLS is not used on loopback
         "--character-set-server=utf8mb4",
         "--max-allowed-packet=64M",
         "--innodb-buffer-pool-size=128M"));

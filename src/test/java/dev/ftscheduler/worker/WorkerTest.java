@@ -72,10 +72,7 @@ class WorkerTest {
 
   @Test
   void aJobWhoseLeaseExpiredIsRunAgainByAnotherWorker() {
-    // as a crashed worker leaves it: RUNNING, attempt 1 counted, lease in the past
-    app.execute("INSERT INTO jobs (id, type, status, payload, attempts, max_attempts, run_at, locked_by, locked_until,"
-        + " lease_token, created_at, updated_at) VALUES ('00000000000000000000000000000abc', 'noop', 'RUNNING', '{}', 1, 3,"
-        + " UTC_TIMESTAMP(6), 'crashed-worker', UTC_TIMESTAMP(6) - INTERVAL 1 SECOND, 7, UTC_TIMESTAMP(6), UTC_TIMESTAMP(6))");
+    insertAsLeftByACrashedWorker("00000000000000000000000000000abc", 1, 3);
     JsonObject job = app.awaitStatus("00000000000000000000000000000abc", "SUCCESS");
     assertThat(job.getInteger("attempts")).isEqualTo(2);
     assertThat(job.getString("worker_id")).isNotEqualTo("crashed-worker");
@@ -84,11 +81,27 @@ class WorkerTest {
 
   @Test
   void aCrashOnTheLastAttemptMakesTheJobDead() {
-    app.execute("INSERT INTO jobs (id, type, status, payload, attempts, max_attempts, run_at, locked_by, locked_until,"
-        + " lease_token, created_at, updated_at) VALUES ('00000000000000000000000000000def', 'noop', 'RUNNING', '{}', 2, 2,"
-        + " UTC_TIMESTAMP(6), 'crashed-worker', UTC_TIMESTAMP(6) - INTERVAL 1 SECOND, 7, UTC_TIMESTAMP(6), UTC_TIMESTAMP(6))");
+    insertAsLeftByACrashedWorker("00000000000000000000000000000def", 2, 2);
     JsonObject job = app.awaitStatus("00000000000000000000000000000def", "DEAD");
     assertThat(job.getInteger("attempts")).isEqualTo(2);
+  }
+
+  /** RUNNING, its attempts counted, and a lease that ran out a second ago. */
+  private static void insertAsLeftByACrashedWorker(String id, int attempts, int maxAttempts) {
+    app.execute("INSERT INTO jobs (id, type, status, payload, attempts, max_attempts, run_at, locked_by, locked_until,"
+        + " lease_token, created_at, updated_at) VALUES ('" + id + "', 'noop', 'RUNNING', '{}', " + attempts + ", "
+        + maxAttempts + ", UTC_TIMESTAMP(6), 'crashed-worker', UTC_TIMESTAMP(6) - INTERVAL 1 SECOND, 7,"
+        + " UTC_TIMESTAMP(6), UTC_TIMESTAMP(6))");
+  }
+
+  @Test
+  void aSubmissionWakesAnIdleProcessWithoutWaitingForThePoll() {
+    try (TestApp idle = TestApp.start(new JsonObject().put("POLL_INTERVAL_MS", 3_600_000))) {
+      // the first job may be taken by the claims of workers starting up; by the second, the
+      // claimer is idle until its hour-long timer, so only the wake-up can start it
+      idle.awaitStatus(idle.submit("{\"type\":\"noop\"}"), "SUCCESS");
+      idle.awaitStatus(idle.submit("{\"type\":\"noop\"}"), "SUCCESS");
+    }
   }
 
   @Test
