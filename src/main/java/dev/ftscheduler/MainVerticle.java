@@ -68,7 +68,7 @@ public final class MainVerticle extends VerticleBase {
       dsn = config.dsn().get();
     } else {
       log.info("No DB_DSN set: using an embedded MariaDB with its data in {}."
-          + " Set DB_DSN=mysql://user:pass@host:3306/scheduler to use a real MySQL.", config.dataDir().toAbsolutePath());
+          + " Set DB_DSN=mysql://user:pass@host:3306/scheduler to use a real MySQL.", config.dataDir().toAbsolutePath().normalize());
       embedded = EmbeddedDatabase.start(config.dataDir(), config.embeddedDbPort());
       dsn = embedded.dsn();
     }
