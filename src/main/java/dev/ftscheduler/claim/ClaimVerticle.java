@@ -35,6 +35,8 @@ public final class ClaimVerticle extends VerticleBase {
   private final SchedulerConfig config;
   private final Deque<String> idleWorkers = new ArrayDeque<>();
   private boolean claiming;
+  /** The claim in progress, with its hand-offs: stop() waits for it, so no leased job is left behind. */
+  private Future<Void> inFlight = Future.succeededFuture();
   /** A wake-up or a full batch: more jobs are probably due, so claim as soon as a worker is free. */
   private boolean moreDue = true;
   private boolean stopped;
@@ -56,11 +58,12 @@ public final class ClaimVerticle extends VerticleBase {
         .onSuccess(v -> poll(true));
   }
 
+  /** Claims no more; jobs of a claim still in flight are released if no worker takes them. */
   @Override
   public Future<?> stop() {
     stopped = true;
     vertx.cancelTimer(timerId);
-    return Future.succeededFuture();
+    return inFlight.recover(e -> Future.succeededFuture()).onComplete(v -> log.info("Stopped claiming jobs"));
   }
 
   private void onWorkerIdle(Message<String> message) {
@@ -81,14 +84,14 @@ public final class ClaimVerticle extends VerticleBase {
     claiming = true;
     vertx.cancelTimer(timerId);
     Future<Integer> reaped = reap ? store.reapExpiredLeases() : Future.succeededFuture(0);
-    reaped
+    inFlight = reaped
         .onSuccess(count -> {
           if (count > 0) {
             log.warn("{} job(s) whose worker stopped renewing its lease are claimable again", count);
           }
         })
         .compose(count -> claim())
-        .onComplete(result -> {
+        .andThen(result -> {
           claiming = false;
           if (result.failed()) {
             moreDue = false;
@@ -108,19 +111,25 @@ public final class ClaimVerticle extends VerticleBase {
       return Future.succeededFuture();
     }
     moreDue = false;
-    return store.claim(config.workerId(), limit, config.leaseSeconds()).map(jobs -> {
+    return store.claim(config.workerId(), limit, config.leaseSeconds()).compose(jobs -> {
       moreDue = jobs.size() == limit;
-      jobs.forEach(this::dispatch);
-      return null;
+      return Future.join(jobs.stream().map(this::dispatch).toList()).mapEmpty();
     });
   }
 
-  private void dispatch(Job job) {
+  /** Hands a job to an idle worker; releases it (uncounted) when no worker takes it, e.g. while stopping. */
+  private Future<Void> dispatch(Job job) {
     String worker = idleWorkers.poll();
-    vertx.eventBus().request(worker, job).onFailure(error -> {
-      log.warn("Worker {} did not take job {} ({}); releasing it", worker, job.id(), error.getMessage());
-      store.release(job).onFailure(e -> log.warn("Could not release job {}; it is claimable again when its lease"
-          + " expires: {}", job.id(), e.toString()));
+    Future<Object> taken = stopped
+        ? Future.failedFuture("stopping")
+        : vertx.eventBus().request(worker, job).mapEmpty();
+    return taken.<Void>mapEmpty().recover(error -> {
+      log.info("Job {} was not taken by a worker ({}); releasing it", job.id(), error.getMessage());
+      return store.release(job)
+          .onFailure(e -> log.warn("Could not release job {}; it is claimable again when its lease expires: {}",
+              job.id(), e.toString()))
+          .<Void>mapEmpty()
+          .recover(e -> Future.succeededFuture());
     });
   }
 }

@@ -39,10 +39,12 @@ public record SchedulerConfig(
     int dbPoolSize,
     int embeddedDbPort,
     int maxBodyBytes,
-    int defaultMaxAttempts) {
+    int defaultMaxAttempts,
+    long jobTimeoutMs) {
 
   public static final String DEFAULT_CONFIG_FILE = "conf/config.json";
   public static final int MAX_ATTEMPTS_LIMIT = 1000;
+  public static final int MAX_TIMEOUT_MS = 86_400_000;
 
   /** Built-in defaults: the seed's, plus ours. DB_DSN and WORKER_ID have computed defaults. */
   public static JsonObject defaults() {
@@ -62,7 +64,8 @@ public record SchedulerConfig(
         .put("DB_POOL_SIZE", 10)
         .put("EMBEDDED_DB_PORT", 3307)
         .put("MAX_BODY_BYTES", 1048576)
-        .put("DEFAULT_MAX_ATTEMPTS", 3);
+        .put("DEFAULT_MAX_ATTEMPTS", 3)
+        .put("JOB_TIMEOUT_MS", 300000);
   }
 
   /** Every key the scheduler reads; anything else in the environment is ignored. */
@@ -70,7 +73,7 @@ public record SchedulerConfig(
       "DB_DSN", "PORT", "WORKER_ID", "POLL_INTERVAL_MS", "LEASE_SECONDS", "WORKER_POOL_SIZE",
       "JOB_QUEUE_SIZE", "BACKOFF_BASE_MS", "BACKOFF_MAX_MS", "BACKOFF_JITTER", "FAIL_RATE", "ROLE",
       "DATA_DIR", "SHUTDOWN_TIMEOUT_MS", "DB_POOL_SIZE", "EMBEDDED_DB_PORT", "MAX_BODY_BYTES",
-      "DEFAULT_MAX_ATTEMPTS");
+      "DEFAULT_MAX_ATTEMPTS", "JOB_TIMEOUT_MS");
 
   /**
    * Merges defaults, the config file and the environment with vertx-config.
@@ -131,7 +134,8 @@ public record SchedulerConfig(
         intIn(c, "DB_POOL_SIZE", 1, 1000),
         intIn(c, "EMBEDDED_DB_PORT", 0, 65535),
         intIn(c, "MAX_BODY_BYTES", 1024, 1 << 30),
-        intIn(c, "DEFAULT_MAX_ATTEMPTS", 1, MAX_ATTEMPTS_LIMIT));
+        intIn(c, "DEFAULT_MAX_ATTEMPTS", 1, MAX_ATTEMPTS_LIMIT),
+        longIn(c, "JOB_TIMEOUT_MS", 1, MAX_TIMEOUT_MS));
     if (config.backoffMaxMs < config.backoffBaseMs) {
       throw new IllegalArgumentException("BACKOFF_MAX_MS (" + config.backoffMaxMs
           + ") must not be below BACKOFF_BASE_MS (" + config.backoffBaseMs + ")");

@@ -89,6 +89,7 @@ public final class HttpVerticle extends VerticleBase {
   private static boolean sameRequest(Job existing, NewJob requested) {
     return existing.type().equals(requested.type())
         && existing.maxAttempts() == requested.maxAttempts()
+        && Objects.equals(existing.timeoutMs(), requested.timeoutMs())
         && Objects.equals(existing.payload(), requested.payload());
   }
 
@@ -136,6 +137,7 @@ public final class HttpVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    log.info("Stopping: the HTTP API takes no new requests and finishes those in progress");
     return server == null ? Future.succeededFuture() : server.shutdown();
   }
 }

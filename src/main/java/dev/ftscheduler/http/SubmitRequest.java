@@ -16,7 +16,7 @@ final class SubmitRequest {
 
   static final int MAX_TYPE_LENGTH = 100;
   static final int MAX_IDEMPOTENCY_KEY_LENGTH = 255;
-  private static final Set<String> FIELDS = Set.of("type", "payload", "max_attempts");
+  private static final Set<String> FIELDS = Set.of("type", "payload", "max_attempts", "timeout_ms");
 
   private SubmitRequest() {
   }
@@ -37,7 +37,9 @@ final class SubmitRequest {
     } catch (IllegalArgumentException e) {
       throw ApiError.badRequest("invalid_payload", e.getMessage());
     }
-    return new NewJob(type, payload, maxAttempts(json.getValue("max_attempts"), defaultMaxAttempts), key(idempotencyKey));
+    Integer maxAttempts = intIn(json.getValue("max_attempts"), "max_attempts", 1, SchedulerConfig.MAX_ATTEMPTS_LIMIT);
+    Integer timeoutMs = intIn(json.getValue("timeout_ms"), "timeout_ms", 1, SchedulerConfig.MAX_TIMEOUT_MS);
+    return new NewJob(type, payload, maxAttempts == null ? defaultMaxAttempts : maxAttempts, timeoutMs, key(idempotencyKey));
   }
 
   private static JsonObject object(Buffer body) {
@@ -77,14 +79,14 @@ final class SubmitRequest {
     return payload;
   }
 
-  private static int maxAttempts(Object value, int defaultMaxAttempts) {
+  /** An optional integer field: null when absent. */
+  private static Integer intIn(Object value, String field, int min, int max) {
     if (value == null) {
-      return defaultMaxAttempts;
+      return null;
     }
     if (!(value instanceof Number number) || number.doubleValue() != Math.rint(number.doubleValue())
-        || number.doubleValue() < 1 || number.doubleValue() > SchedulerConfig.MAX_ATTEMPTS_LIMIT) {
-      throw ApiError.badRequest("invalid_max_attempts",
-          "max_attempts must be an integer from 1 to " + SchedulerConfig.MAX_ATTEMPTS_LIMIT);
+        || number.doubleValue() < min || number.doubleValue() > max) {
+      throw ApiError.badRequest("invalid_" + field, field + " must be an integer from " + min + " to " + max);
     }
     return number.intValue();
   }

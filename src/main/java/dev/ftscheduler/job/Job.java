@@ -7,6 +7,8 @@ import java.time.Instant;
 /**
  * One row of {@code jobs}. {@code leaseToken} is the fencing token: it changes on every claim,
  * and every write a worker makes for the job must present the token it was given.
+ * {@code finishedBefore} is set by a claim when the job's guard rows show an earlier attempt
+ * finished it: it is then marked SUCCESS without running again.
  */
 public record Job(
     String id,
@@ -15,6 +17,7 @@ public record Job(
     JsonObject payload,
     int attempts,
     int maxAttempts,
+    Integer timeoutMs,
     String idempotencyKey,
     Instant runAt,
     String lockedBy,
@@ -22,7 +25,8 @@ public record Job(
     long leaseToken,
     String lastError,
     Instant createdAt,
-    Instant updatedAt) {
+    Instant updatedAt,
+    boolean finishedBefore) {
 
   /** The API's view of a job: the seed's fields, then ours. Internal lease fields stay out. */
   public JsonObject toJson() {
@@ -36,6 +40,9 @@ public record Job(
         .put("created_at", createdAt.toString())
         .put("updated_at", updatedAt.toString())
         .put("run_at", runAt.toString());
+    if (timeoutMs != null) {
+      json.put("timeout_ms", timeoutMs);
+    }
     if (idempotencyKey != null) {
       json.put("idempotency_key", idempotencyKey);
     }
@@ -46,5 +53,11 @@ public record Job(
       json.put("last_error", lastError);
     }
     return json;
+  }
+
+  /** This job as leased by a claim: RUNNING, one more attempt, a new lease token. */
+  Job leasedTo(String workerId, boolean finishedBefore) {
+    return new Job(id, type, JobStatus.RUNNING, payload, attempts + 1, maxAttempts, timeoutMs, idempotencyKey, runAt,
+        workerId, null, leaseToken + 1, lastError, createdAt, updatedAt, finishedBefore);
   }
 }

@@ -1,5 +1,6 @@
 package dev.ftscheduler.job;
 
+import dev.ftscheduler.handler.LeaseLostException;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -17,34 +18,44 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
  * All SQL of the scheduler. Times come from the database clock. Every write a worker makes for a
  * job is fenced by the job's lease token: it matches one row, or none when the lease was lost,
- * and then the caller gets {@code false} and must write nothing more for that job.
+ * and then the caller gets {@code false} (or a {@link LeaseLostException}) and must write nothing
+ * more for that job.
  */
 public final class JobStore {
 
   /** MySQL and MariaDB error for a duplicate key. */
   private static final int ER_DUP_ENTRY = 1062;
-  /** Expired leases handed back per reaper pass: a bounded statement even after a long outage. */
+  /** Expired leases handed back per reaper pass: a bounded transaction even after a long outage. */
   private static final int REAP_BATCH = 500;
+  /** The guard row that says a job finished; step keys of handlers cannot start with '$'. */
+  public static final String JOB_FINISHED_STEP = "$job";
 
-  private static final String COLUMNS = "id, type, status, payload, attempts, max_attempts, idempotency_key, run_at,"
-      + " locked_by, locked_until, lease_token, last_error, created_at, updated_at";
+  private static final String COLUMNS = "id, type, status, payload, attempts, max_attempts, timeout_ms, idempotency_key,"
+      + " run_at, locked_by, locked_until, lease_token, last_error, created_at, updated_at";
   private static final String SELECT_BY_ID = "SELECT " + COLUMNS + " FROM jobs WHERE id = ?";
   private static final String SELECT_BY_KEY = "SELECT " + COLUMNS + " FROM jobs WHERE idempotency_key = ?";
-  private static final String INSERT = "INSERT INTO jobs (id, type, status, payload, attempts, max_attempts,"
+  private static final String INSERT = "INSERT INTO jobs (id, type, status, payload, attempts, max_attempts, timeout_ms,"
       + " idempotency_key, run_at, lease_token, created_at, updated_at)"
-      + " VALUES (?, ?, 'PENDING', ?, 0, ?, ?, UTC_TIMESTAMP(6), 0, UTC_TIMESTAMP(6), UTC_TIMESTAMP(6))";
+      + " VALUES (?, ?, 'PENDING', ?, 0, ?, ?, ?, UTC_TIMESTAMP(6), 0, UTC_TIMESTAMP(6), UTC_TIMESTAMP(6))";
   // FORCE INDEX: a small table tempts the optimizer into a scan and sort, which locks every row it reads
   // and leaves nothing for concurrent claimers to take.
-  private static final String SELECT_DUE = "SELECT " + COLUMNS + " FROM jobs FORCE INDEX (ix_jobs_due)"
+  private static final String SELECT_DUE = "SELECT " + COLUMNS + ", EXISTS (SELECT 1 FROM job_executions e"
+      + " WHERE e.job_id = jobs.id AND e.step_key = '" + JOB_FINISHED_STEP + "') AS finished_before"
+      + " FROM jobs FORCE INDEX (ix_jobs_due)"
       + " WHERE status = 'PENDING' AND run_at <= UTC_TIMESTAMP(6)"
       + " ORDER BY run_at, id LIMIT ? FOR UPDATE SKIP LOCKED";
   private static final String LEASE = "UPDATE jobs SET status = 'RUNNING', locked_by = ?,"
       + " locked_until = UTC_TIMESTAMP(6) + INTERVAL ? SECOND, lease_token = lease_token + 1,"
       + " attempts = attempts + 1, updated_at = UTC_TIMESTAMP(6) WHERE id IN ";
+  private static final String START_ATTEMPTS = "INSERT INTO job_attempts (job_id, attempt, worker_id, started_at)"
+      + " SELECT id, attempts, locked_by, UTC_TIMESTAMP(6) FROM jobs WHERE id IN %s"
+      + " ON DUPLICATE KEY UPDATE worker_id = VALUES(worker_id), started_at = VALUES(started_at),"
+      + " finished_at = NULL, outcome = NULL, error = NULL";
   private static final String FENCE = " WHERE id = ? AND lease_token = ? AND status = 'RUNNING'";
   private static final String RENEW = "UPDATE jobs SET locked_until = UTC_TIMESTAMP(6) + INTERVAL ? SECOND" + FENCE;
   private static final String COMPLETE = "UPDATE jobs SET status = 'SUCCESS', locked_until = NULL,"
@@ -55,16 +66,23 @@ public final class JobStore {
       + " updated_at = UTC_TIMESTAMP(6)" + FENCE;
   private static final String RELEASE = "UPDATE jobs SET status = 'PENDING', locked_until = NULL,"
       + " attempts = attempts - 1, lease_token = lease_token + 1, updated_at = UTC_TIMESTAMP(6)" + FENCE;
+  private static final String END_ATTEMPT = "UPDATE job_attempts SET finished_at = UTC_TIMESTAMP(6), outcome = ?,"
+      + " error = ? WHERE job_id = ? AND attempt = ?";
+  private static final String FORGET_ATTEMPT = "DELETE FROM job_attempts WHERE job_id = ? AND attempt = ?";
+  private static final String LOCK_JOB = "SELECT lease_token, status FROM jobs WHERE id = ? FOR UPDATE";
+  private static final String INSERT_GUARD = "INSERT INTO job_executions (job_id, step_key, created_at)"
+      + " VALUES (?, ?, UTC_TIMESTAMP(6))";
+  private static final String SELECT_GUARD = "SELECT 1 FROM job_executions WHERE job_id = ? AND step_key = ?";
+  private static final String SELECT_EXPIRED = "SELECT id, attempts, locked_by FROM jobs"
+      + " WHERE status = 'RUNNING' AND locked_until < UTC_TIMESTAMP(6) LIMIT " + REAP_BATCH + " FOR UPDATE SKIP LOCKED";
   // The attempt that lost its lease counts: a job that kills its worker every time ends DEAD.
-  private static final String REAP = "UPDATE jobs SET"
-      + " status = IF(attempts >= max_attempts, 'DEAD', 'PENDING'),"
-      + " last_error = CONCAT('lease expired: worker ', COALESCE(locked_by, '?'), ' stopped renewing it'),"
-      + " locked_until = NULL, lease_token = lease_token + 1, run_at = UTC_TIMESTAMP(6), updated_at = UTC_TIMESTAMP(6)"
-      + " WHERE status = 'RUNNING' AND locked_until < UTC_TIMESTAMP(6) LIMIT " + REAP_BATCH;
+  private static final String REAP = "UPDATE jobs SET status = IF(attempts >= max_attempts, 'DEAD', 'PENDING'),"
+      + " last_error = ?, locked_until = NULL, lease_token = lease_token + 1, run_at = UTC_TIMESTAMP(6),"
+      + " updated_at = UTC_TIMESTAMP(6) WHERE id = ?";
 
   private final Pool pool;
   /** "(?, ?, …)" lists by size: claims pad their id list to a power of two, so few statements get prepared. */
-  private final ConcurrentHashMap<Integer, String> leaseStatements = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<Integer, String> inLists = new ConcurrentHashMap<>();
 
   public JobStore(Pool pool) {
     this.pool = pool;
@@ -76,12 +94,13 @@ public final class JobStore {
    */
   public Future<Submitted> submit(NewJob job) {
     String id = UUID.randomUUID().toString().replace("-", "");
-    Tuple params = Tuple.of(id, job.type(), job.payload().encode(), job.maxAttempts(), job.idempotencyKey());
+    Tuple params = Tuple.of(id, job.type(), job.payload().encode(), job.maxAttempts(), job.timeoutMs(),
+        job.idempotencyKey());
     return pool.preparedQuery(INSERT).execute(params)
         .compose(inserted -> find(id))
         .map(created -> new Submitted(created, true))
         .recover(error -> {
-          if (job.idempotencyKey() != null && error instanceof DatabaseException db && db.getErrorCode() == ER_DUP_ENTRY) {
+          if (job.idempotencyKey() != null && isDuplicateKey(error)) {
             return pool.preparedQuery(SELECT_BY_KEY).execute(Tuple.of(job.idempotencyKey()))
                 .map(rows -> new Submitted(single(rows), false));
           }
@@ -95,8 +114,8 @@ public final class JobStore {
   }
 
   /**
-   * Leases up to {@code limit} due jobs to {@code workerId} in one short transaction: rows locked
-   * by another claimer are skipped, not waited for.
+   * Leases up to {@code limit} due jobs to {@code workerId} in one short transaction — rows locked
+   * by another claimer are skipped, not waited for — and starts an attempt row for each.
    */
   public Future<List<Job>> claim(String workerId, int limit, int leaseSeconds) {
     return pool.withTransaction(conn -> conn.preparedQuery(SELECT_DUE).execute(Tuple.of(limit))
@@ -104,23 +123,20 @@ public final class JobStore {
   }
 
   private Future<List<Job>> lease(SqlConnection conn, RowSet<Row> rows, String workerId, int leaseSeconds) {
-    List<Job> due = new ArrayList<>(rows.size());
-    rows.forEach(row -> due.add(toJob(row)));
-    int size = nextPowerOfTwo(due.size());
-    Tuple params = Tuple.of(workerId, leaseSeconds);
+    List<Job> leased = new ArrayList<>(rows.size());
+    rows.forEach(row -> leased.add(toJob(row).leasedTo(workerId, row.getLong("finished_before") == 1)));
+    int size = nextPowerOfTwo(leased.size());
+    Tuple ids = Tuple.tuple();
+    Tuple leaseParams = Tuple.of(workerId, leaseSeconds);
     for (int i = 0; i < size; i++) {
-      params.addString(due.get(Math.min(i, due.size() - 1)).id());
+      String id = leased.get(Math.min(i, leased.size() - 1)).id();
+      ids.addString(id);
+      leaseParams.addString(id);
     }
-    String sql = leaseStatements.computeIfAbsent(size, n -> LEASE + "(" + "?, ".repeat(n - 1) + "?)");
-    return conn.preparedQuery(sql).execute(params).map(updated -> {
-      List<Job> leased = new ArrayList<>(due.size());
-      for (Job job : due) {
-        leased.add(new Job(job.id(), job.type(), JobStatus.RUNNING, job.payload(), job.attempts() + 1, job.maxAttempts(),
-            job.idempotencyKey(), job.runAt(), workerId, null, job.leaseToken() + 1, job.lastError(),
-            job.createdAt(), job.updatedAt()));
-      }
-      return leased;
-    });
+    String inList = inLists.computeIfAbsent(size, n -> "(" + "?, ".repeat(n - 1) + "?)");
+    return conn.preparedQuery(LEASE + inList).execute(leaseParams)
+        .compose(updated -> conn.preparedQuery(String.format(START_ATTEMPTS, inList)).execute(ids))
+        .map(started -> leased);
   }
 
   private static int nextPowerOfTwo(int n) {
@@ -129,31 +145,106 @@ public final class JobStore {
 
   /** Extends the lease; false when it was lost. */
   public Future<Boolean> renew(Job job, int leaseSeconds) {
-    return fenced(RENEW, Tuple.of(leaseSeconds), job);
+    Tuple params = Tuple.of(leaseSeconds, job.id(), job.leaseToken());
+    return pool.preparedQuery(RENEW).execute(params).map(rows -> rows.rowCount() == 1);
   }
 
+  /** SUCCESS, with the guard row that says so. False when the lease was lost. */
   public Future<Boolean> complete(Job job) {
-    return fenced(COMPLETE, Tuple.tuple(), job);
+    return finish(job, COMPLETE, Tuple.tuple(), "SUCCESS", null,
+        conn -> insertGuard(conn, job.id(), JOB_FINISHED_STEP).mapEmpty());
   }
 
-  /** Back to PENDING, due again after {@code delayMs}. */
+  /** Back to PENDING, due again after {@code delayMs}. False when the lease was lost. */
   public Future<Boolean> retry(Job job, long delayMs, String error) {
-    return fenced(RETRY, Tuple.of(error, delayMs * 1000), job);
+    return finish(job, RETRY, Tuple.of(error, delayMs * 1000), "FAILURE", error, conn -> Future.succeededFuture());
   }
 
-  /** To the dead-letter queue. */
+  /** To the dead-letter queue. False when the lease was lost. */
   public Future<Boolean> bury(Job job, String error) {
-    return fenced(BURY, Tuple.of(error), job);
+    return finish(job, BURY, Tuple.of(error), "FAILURE", error, conn -> Future.succeededFuture());
   }
 
   /** Gives back a job that was leased but never started; the attempt is not counted. */
   public Future<Boolean> release(Job job) {
-    return fenced(RELEASE, Tuple.tuple(), job);
+    return pool.withTransaction(conn -> fenced(conn, RELEASE, Tuple.tuple(), job).compose(owned -> !owned
+        ? Future.succeededFuture(false)
+        : conn.preparedQuery(FORGET_ATTEMPT).execute(Tuple.of(job.id(), job.attempts())).map(true)));
   }
 
-  /** Makes jobs whose lease expired (their worker died or stalled) claimable again; returns how many. */
+  /** The job's fenced state change, the attempt's outcome, and {@code more}, in one transaction. */
+  private Future<Boolean> finish(Job job, String sql, Tuple params, String outcome, String error,
+      Function<SqlConnection, Future<Void>> more) {
+    return pool.withTransaction(conn -> fenced(conn, sql, params, job).compose(owned -> !owned
+        ? Future.succeededFuture(false)
+        : conn.preparedQuery(END_ATTEMPT).execute(Tuple.of(outcome, error, job.id(), job.attempts()))
+            .compose(ended -> more.apply(conn))
+            .map(true)));
+  }
+
+  private static Future<Boolean> fenced(SqlConnection conn, String sql, Tuple params, Job job) {
+    params.addString(job.id()).addLong(job.leaseToken());
+    return conn.preparedQuery(sql).execute(params).map(rows -> rows.rowCount() == 1);
+  }
+
+  /**
+   * Runs {@code effect} exactly once for this job and step: in one transaction that locks the job
+   * row, checks the lease token, and inserts the step's guard row. Completes with null, without
+   * running the effect, when the guard row was there already.
+   */
+  public <T> Future<T> databaseStep(Job job, String stepKey, Function<SqlConnection, Future<T>> effect) {
+    return pool.withTransaction(conn -> holdLease(conn, job)
+        .compose(held -> insertGuard(conn, job.id(), stepKey))
+        .compose(fresh -> fresh ? effect.apply(conn) : Future.succeededFuture()));
+  }
+
+  /** Whether a step's guard row exists. */
+  public Future<Boolean> stepDone(Job job, String stepKey) {
+    return pool.preparedQuery(SELECT_GUARD).execute(Tuple.of(job.id(), stepKey)).map(rows -> rows.size() > 0);
+  }
+
+  /** Records a step done outside the database, if this attempt still holds the lease. */
+  public Future<Void> recordStep(Job job, String stepKey) {
+    return pool.withTransaction(conn -> holdLease(conn, job).compose(held -> insertGuard(conn, job.id(), stepKey)))
+        .mapEmpty();
+  }
+
+  /** Locks the job row until commit, so no claim or reaper can take the job in between; fails if the lease is gone. */
+  private static Future<Void> holdLease(SqlConnection conn, Job job) {
+    return conn.preparedQuery(LOCK_JOB).execute(Tuple.of(job.id())).compose(rows -> {
+      Row row = rows.size() == 0 ? null : rows.iterator().next();
+      boolean held = row != null && row.getLong("lease_token") == job.leaseToken() && "RUNNING".equals(row.getString("status"));
+      return held ? Future.succeededFuture() : Future.failedFuture(new LeaseLostException(job.id()));
+    });
+  }
+
+  /** True when the guard row is new, false when it was there already. */
+  private static Future<Boolean> insertGuard(SqlConnection conn, String jobId, String stepKey) {
+    return conn.preparedQuery(INSERT_GUARD).execute(Tuple.of(jobId, stepKey))
+        .map(true)
+        .recover(error -> isDuplicateKey(error) ? Future.succeededFuture(false) : Future.failedFuture(error));
+  }
+
+  /**
+   * Makes jobs whose lease expired (their worker died or stalled) claimable again, or DEAD when
+   * that was their last attempt, and ends those attempts as LEASE_EXPIRED; returns how many.
+   */
   public Future<Integer> reapExpiredLeases() {
-    return pool.query(REAP).execute().map(RowSet::rowCount);
+    return pool.withTransaction(conn -> conn.query(SELECT_EXPIRED).execute().compose(rows -> {
+      if (rows.size() == 0) {
+        return Future.succeededFuture(0);
+      }
+      List<Tuple> jobs = new ArrayList<>();
+      List<Tuple> attempts = new ArrayList<>();
+      for (Row row : rows) {
+        String error = "lease expired: worker " + row.getString("locked_by") + " stopped renewing it";
+        jobs.add(Tuple.of(error, row.getString("id")));
+        attempts.add(Tuple.of("LEASE_EXPIRED", error, row.getString("id"), row.getInteger("attempts")));
+      }
+      return conn.preparedQuery(REAP).executeBatch(jobs)
+          .compose(reaped -> conn.preparedQuery(END_ATTEMPT).executeBatch(attempts))
+          .map(rows.size());
+    }));
   }
 
   /** A round trip to the database, for health checks. */
@@ -161,9 +252,8 @@ public final class JobStore {
     return pool.query("SELECT 1").execute().mapEmpty();
   }
 
-  private Future<Boolean> fenced(String sql, Tuple params, Job job) {
-    params.addString(job.id()).addLong(job.leaseToken());
-    return pool.preparedQuery(sql).execute(params).map(rows -> rows.rowCount() == 1);
+  private static boolean isDuplicateKey(Throwable error) {
+    return error instanceof DatabaseException db && db.getErrorCode() == ER_DUP_ENTRY;
   }
 
   private static Job single(RowSet<Row> rows) {
@@ -178,6 +268,7 @@ public final class JobStore {
         json(row.getValue("payload")),
         row.getInteger("attempts"),
         row.getInteger("max_attempts"),
+        row.getInteger("timeout_ms"),
         row.getString("idempotency_key"),
         instant(row.getLocalDateTime("run_at")),
         row.getString("locked_by"),
@@ -185,7 +276,8 @@ public final class JobStore {
         row.getLong("lease_token"),
         row.getString("last_error"),
         instant(row.getLocalDateTime("created_at")),
-        instant(row.getLocalDateTime("updated_at")));
+        instant(row.getLocalDateTime("updated_at")),
+        false);
   }
 
   /** JSON columns decode to JsonObject on MySQL but to text on MariaDB (JSON is LONGTEXT there). */

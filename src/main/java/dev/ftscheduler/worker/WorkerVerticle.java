@@ -2,41 +2,44 @@ package dev.ftscheduler.worker;
 
 import dev.ftscheduler.claim.ClaimVerticle;
 import dev.ftscheduler.config.SchedulerConfig;
-import dev.ftscheduler.handler.JobContext;
 import dev.ftscheduler.handler.JobHandler;
 import dev.ftscheduler.handler.JobHandlers;
+import dev.ftscheduler.handler.LeaseLostException;
+import dev.ftscheduler.handler.PermanentFailure;
+import dev.ftscheduler.handler.RetryLater;
 import dev.ftscheduler.job.Job;
 import dev.ftscheduler.job.JobStore;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * Runs one job at a time; the number of deployed instances is the concurrency. When free, it tells
- * the claimer so; it then runs the job's handler while renewing the lease every
- * {@code LEASE_SECONDS/3}, and records the outcome with a write fenced by the lease token.
+ * the claimer so. It runs the job's handler while renewing the lease every {@code LEASE_SECONDS/3},
+ * stops it at its timeout, and records the outcome with a write fenced by the lease token —
+ * retried while the database is unreachable. An attempt whose lease was lost writes nothing.
  */
 public final class WorkerVerticle extends VerticleBase {
 
   private static final Logger log = LoggerFactory.getLogger(WorkerVerticle.class);
+  private static final String LEASE_LOST = "lease lost";
+  private static final long MAX_WRITE_RETRY_DELAY_MS = 5000;
 
   private final JobStore store;
   private final JobHandlers handlers;
   private final SchedulerConfig config;
   private final Backoff backoff;
   private String address;
-  private Job current;
-  private boolean leaseLost;
-  private long renewTimer = -1;
+  private Attempt current;
   private boolean stopping;
   /** Completed when the job in hand has been recorded; stop() waits on it. */
   private Promise<Void> idle = Promise.promise();
@@ -63,10 +66,11 @@ public final class WorkerVerticle extends VerticleBase {
     if (current == null) {
       return Future.succeededFuture();
     }
-    Job job = current;
-    log.info("Waiting up to {} ms for job {} to finish", config.shutdownTimeoutMs(), job.id());
+    Job job = current.job();
+    log.info("Stopping: waiting up to {} ms for job {} to finish", config.shutdownTimeoutMs(), job.id());
     return idle.future()
         .timeout(config.shutdownTimeoutMs(), TimeUnit.MILLISECONDS)
+        .onSuccess(v -> log.info("Job {} finished before shutdown", job.id()))
         .recover(timedOut -> {
           log.warn("Job {} still running at shutdown; it keeps its lease and runs again after the lease expires", job.id());
           return Future.succeededFuture();
@@ -89,24 +93,30 @@ public final class WorkerVerticle extends VerticleBase {
   }
 
   private void run(Job job) {
-    current = job;
-    leaseLost = false;
+    Attempt attempt = new Attempt(job, vertx, store);
+    current = attempt;
     idle = Promise.promise();
-    scheduleRenewal(job);
     long started = System.nanoTime();
-    attempt(job).onComplete(outcome -> {
-      vertx.cancelTimer(renewTimer);
+    Future<Void> outcome;
+    if (job.finishedBefore()) {
+      log.info("Job {}: its guard rows show an earlier attempt finished it; marking it SUCCESS without running it", job.id());
+      outcome = Future.succeededFuture();
+    } else {
+      outcome = execute(attempt);
+    }
+    outcome.onComplete(result -> {
       long tookMs = (System.nanoTime() - started) / 1_000_000;
-      record(job, outcome.succeeded() ? null : describe(outcome.cause()), tookMs)
-          .onComplete(recorded -> {
-            current = null;
-            idle.complete();
-            askForWork();
-          });
+      record(attempt, result.succeeded() ? null : result.cause(), tookMs).onComplete(recorded -> {
+        current = null;
+        idle.complete();
+        askForWork();
+      });
     });
   }
 
-  private Future<Void> attempt(Job job) {
+  /** The handler's result, or a failure when the attempt is cancelled first (timeout, lost lease). */
+  private Future<Void> execute(Attempt attempt) {
+    Job job = attempt.job();
     JobHandler handler = handlers.forType(job.type()).orElse(null);
     if (handler == null) {
       return Future.failedFuture("no handler registered for job type '" + job.type() + "' in worker " + config.workerId());
@@ -114,99 +124,102 @@ public final class WorkerVerticle extends VerticleBase {
     if (config.failRate() > 0 && ThreadLocalRandom.current().nextDouble() < config.failRate()) {
       return Future.failedFuture("injected failure (FAIL_RATE=" + config.failRate() + ")");
     }
+    long timeoutMs = job.timeoutMs() != null
+        ? job.timeoutMs()
+        : handler.defaultTimeout().map(Duration::toMillis).orElse(config.jobTimeoutMs());
+    long timeoutTimer = vertx.setTimer(timeoutMs, id -> attempt.cancel("timed out after " + timeoutMs + " ms"));
+    long renewTimer = scheduleRenewal(attempt);
+    Promise<Void> result = Promise.promise();
+    attempt.cancelled().onComplete(c -> result.tryFail(attempt.cancelReason()));
     try {
-      Future<Void> result = handler.handle(new Attempt(job, vertx));
-      return result == null ? Future.failedFuture("handler for '" + job.type() + "' returned no future") : result;
+      Future<Void> handled = handler.handle(attempt);
+      if (handled == null) {
+        result.tryFail("handler for '" + job.type() + "' returned no future");
+      } else {
+        handled.onComplete(result);
+      }
     } catch (Throwable t) {
-      return Future.failedFuture(t);
+      result.tryFail(t);
     }
+    return result.future().onComplete(done -> {
+      vertx.cancelTimer(timeoutTimer);
+      vertx.cancelTimer(renewTimer);
+    });
   }
 
-  /** Success, a retry after backoff, or DEAD after the last attempt; nothing when the lease was lost. */
-  private Future<Void> record(Job job, String error, long tookMs) {
-    if (leaseLost) {
-      log.warn("Job {} attempt {} ended after its lease was lost; another worker owns it, nothing recorded", job.id(), job.attempts());
-      return Future.succeededFuture();
-    }
-    Future<Boolean> write;
-    String outcome;
-    if (error == null) {
-      write = store.complete(job);
-      outcome = "SUCCESS";
-    } else if (job.attempts() >= job.maxAttempts()) {
-      write = store.bury(job, error);
-      outcome = "DEAD";
-    } else {
-      long delay = backoff.delayMs(job.attempts(), ThreadLocalRandom.current()::nextDouble);
-      write = store.retry(job, delay, error);
-      outcome = "retry in " + delay + " ms";
-    }
-    return write
-        .onSuccess(owned -> {
-          if (!owned) {
-            log.warn("Job {} attempt {}: lease lost before the outcome was recorded; nothing written", job.id(), job.attempts());
-          } else if (error == null) {
-            log.info("Job {} ({}) attempt {}/{} on {}: {} in {} ms", job.id(), job.type(), job.attempts(),
-                job.maxAttempts(), config.workerId(), outcome, tookMs);
-          } else {
-            log.warn("Job {} ({}) attempt {}/{} on {} failed in {} ms: {}; {}", job.id(), job.type(), job.attempts(),
-                job.maxAttempts(), config.workerId(), tookMs, error, outcome);
-          }
-        })
-        .onFailure(e -> log.error("Job {} attempt {}: could not record {} ({}); its lease expires and it runs again",
-            job.id(), job.attempts(), outcome, e.toString()))
-        .<Void>mapEmpty()
-        .recover(e -> Future.succeededFuture());
-  }
-
-  private void scheduleRenewal(Job job) {
+  /** Renews the lease every LEASE_SECONDS/3 on a re-armed timer; cancels the attempt when the lease is lost. */
+  private long scheduleRenewal(Attempt attempt) {
     long everyMs = Math.max(1, config.leaseSeconds() * 1000L / 3);
-    renewTimer = vertx.setTimer(everyMs, id -> store.renew(job, config.leaseSeconds()).onComplete(renewed -> {
-      if (current != job) {
+    return vertx.setTimer(everyMs, id -> store.renew(attempt.job(), config.leaseSeconds()).onComplete(renewed -> {
+      if (current != attempt || attempt.isCancelled()) {
         return;
       }
       if (renewed.succeeded() && !renewed.result()) {
-        leaseLost = true;
-        log.warn("Job {} lost its lease (another worker re-claimed it); this attempt will write nothing", job.id());
+        log.warn("Job {} lost its lease (another worker re-claimed it); this attempt stops and writes nothing", attempt.jobId());
+        attempt.cancel(LEASE_LOST);
         return;
       }
       if (renewed.failed()) {
-        log.warn("Could not renew the lease of job {}: {}", job.id(), renewed.cause().toString());
+        log.warn("Could not renew the lease of job {}: {}", attempt.jobId(), renewed.cause().toString());
       }
-      scheduleRenewal(job);
+      scheduleRenewal(attempt);
     }));
+  }
+
+  /** Success, a retry after backoff, or DEAD; nothing when the lease was lost. */
+  private Future<Void> record(Attempt attempt, Throwable failure, long tookMs) {
+    Job job = attempt.job();
+    if (failure instanceof LeaseLostException || LEASE_LOST.equals(attempt.cancelReason())) {
+      log.warn("Job {} attempt {} on {} ended after its lease was lost; nothing recorded", job.id(), job.attempts(),
+          config.workerId());
+      return Future.succeededFuture();
+    }
+    String error = failure == null ? null : describe(failure);
+    Supplier<Future<Boolean>> write;
+    String outcome;
+    if (failure == null) {
+      write = () -> store.complete(job);
+      outcome = "SUCCESS";
+    } else if (failure instanceof PermanentFailure || job.attempts() >= job.maxAttempts()) {
+      write = () -> store.bury(job, error);
+      outcome = failure instanceof PermanentFailure ? "DEAD (permanent failure)" : "DEAD";
+    } else {
+      long delay = failure instanceof RetryLater later
+          ? later.after().toMillis()
+          : backoff.delayMs(job.attempts(), ThreadLocalRandom.current()::nextDouble);
+      write = () -> store.retry(job, delay, error);
+      outcome = "retry in " + delay + " ms";
+    }
+    return persist(job, write, 0).map(owned -> {
+      if (!owned) {
+        log.warn("Job {} attempt {} on {}: lease lost before the outcome ({}) was recorded; nothing written",
+            job.id(), job.attempts(), config.workerId(), outcome);
+      } else if (failure == null) {
+        log.info("Job {} ({}) attempt {}/{} on {}: SUCCESS in {} ms", job.id(), job.type(), job.attempts(),
+            job.maxAttempts(), config.workerId(), tookMs);
+      } else {
+        log.warn("Job {} ({}) attempt {}/{} on {} failed in {} ms: {}; {}", job.id(), job.type(), job.attempts(),
+            job.maxAttempts(), config.workerId(), tookMs, error, outcome);
+      }
+      return null;
+    });
+  }
+
+  /**
+   * Writes an outcome, trying again with backoff while the database is unreachable: the write is
+   * fenced, so a late one is rejected if another worker took the job meanwhile.
+   */
+  private Future<Boolean> persist(Job job, Supplier<Future<Boolean>> write, int failures) {
+    return write.get().recover(error -> {
+      long delay = Math.min(MAX_WRITE_RETRY_DELAY_MS, 100L << Math.min(failures, 10));
+      log.warn("Job {}: could not record the outcome of attempt {} ({}); trying again in {} ms", job.id(),
+          job.attempts(), error.toString(), delay);
+      return vertx.timer(delay).compose(v -> persist(job, write, failures + 1));
+    });
   }
 
   private static String describe(Throwable error) {
     String message = error.getMessage();
     return message == null || message.isBlank() ? error.getClass().getName() : message;
-  }
-
-  private record Attempt(Job job, Vertx vertx) implements JobContext {
-
-    @Override
-    public String jobId() {
-      return job.id();
-    }
-
-    @Override
-    public String type() {
-      return job.type();
-    }
-
-    @Override
-    public JsonObject payload() {
-      return job.payload();
-    }
-
-    @Override
-    public int attempt() {
-      return job.attempts();
-    }
-
-    @Override
-    public int maxAttempts() {
-      return job.maxAttempts();
-    }
   }
 }
