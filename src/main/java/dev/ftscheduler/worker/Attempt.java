@@ -34,8 +34,9 @@ final class Attempt implements JobContext {
 
   /** Tells the handler to stop; the first reason is kept. */
   void cancel(String reason) {
-    if (cancelled.tryComplete()) {
-      cancelReason = reason;
+    if (cancelReason == null) {
+      cancelReason = reason; // before completing: listeners read it
+      cancelled.complete();
     }
   }
 

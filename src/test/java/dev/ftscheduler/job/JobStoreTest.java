@@ -3,21 +3,28 @@ package dev.ftscheduler.job;
 import dev.ftscheduler.config.Dsn;
 import dev.ftscheduler.db.Database;
 import dev.ftscheduler.db.Migrations;
+import dev.ftscheduler.handler.LeaseLostException;
 import dev.ftscheduler.testing.TestDatabase;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 
 import static dev.ftscheduler.testing.TestApp.await;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The claim and the fence, directly against the database. */
 class JobStoreTest {
@@ -47,6 +54,29 @@ class JobStoreTest {
   @BeforeEach
   void empty() {
     TestDatabase.execute(dsn, "DELETE FROM jobs");
+    TestDatabase.execute(dsn, "DELETE FROM job_attempts");
+    TestDatabase.execute(dsn, "DELETE FROM job_executions");
+    TestDatabase.execute(dsn, "CREATE TABLE IF NOT EXISTS effects (job_id CHAR(32) NOT NULL)");
+    TestDatabase.execute(dsn, "DELETE FROM effects");
+  }
+
+  private static long count(String sql) {
+    try (Connection connection = TestDatabase.connect(dsn); ResultSet rows = connection.createStatement().executeQuery(sql)) {
+      rows.next();
+      return rows.getLong(1);
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static Future<Integer> insertEffect(SqlConnection conn, Job job) {
+    return conn.preparedQuery("INSERT INTO effects (job_id) VALUES (?)").execute(Tuple.of(job.id()))
+        .map(rows -> rows.rowCount());
+  }
+
+  /** The step "pay": one row in effects. Null when it was done before. */
+  private static Integer pay(Job job) {
+    return await(store.databaseStep(job, "pay", conn -> insertEffect(conn, job)), T);
   }
 
   private static Job submit() {
@@ -130,6 +160,79 @@ class JobStoreTest {
     assertThat(stored.status()).isEqualTo(JobStatus.PENDING);
     assertThat(stored.lastError()).isEqualTo("boom");
     assertThat(Duration.between(stored.updatedAt(), stored.runAt()).toMillis()).isBetween(59_000L, 61_000L);
+  }
+
+  @Test
+  void everyAttemptIsRecordedWithItsOutcome() {
+    submit();
+    Job first = await(store.claim("w1", 1, 30), T).get(0);
+    assertThat(await(store.retry(first, 0, "boom"), T)).isTrue();
+    Job second = await(store.claim("w2", 1, 30), T).get(0);
+    TestDatabase.execute(dsn, "UPDATE jobs SET locked_until = UTC_TIMESTAMP(6) - INTERVAL 1 SECOND");
+    await(store.reapExpiredLeases(), T);
+    Job third = await(store.claim("w3", 1, 30), T).get(0);
+    assertThat(await(store.complete(third), T)).isTrue();
+    assertThat(count("SELECT COUNT(*) FROM job_attempts WHERE job_id = '" + first.id() + "'")).isEqualTo(3);
+    assertThat(count("SELECT COUNT(*) FROM job_attempts WHERE attempt = 1 AND worker_id = 'w1' AND outcome = 'FAILURE'"
+        + " AND error = 'boom' AND finished_at >= started_at")).isEqualTo(1);
+    assertThat(count("SELECT COUNT(*) FROM job_attempts WHERE attempt = 2 AND worker_id = 'w2' AND outcome = 'LEASE_EXPIRED'"
+        + " AND error LIKE 'lease expired: worker w2%'")).isEqualTo(1);
+    assertThat(count("SELECT COUNT(*) FROM job_attempts WHERE attempt = 3 AND worker_id = 'w3' AND outcome = 'SUCCESS'"))
+        .isEqualTo(1);
+    assertThat(second.attempts()).isEqualTo(2);
+  }
+
+  @Test
+  void aDatabaseStepHappensOnceAcrossAttempts() {
+    submit();
+    Job first = await(store.claim("w1", 1, 30), T).get(0);
+    assertThat(pay(first)).isEqualTo(1);
+    assertThat(await(store.retry(first, 0, "crashed after paying"), T)).isTrue();
+    Job second = await(store.claim("w2", 1, 30), T).get(0);
+    assertThat(pay(second)).as("the step was done: the effect does not run").isNull();
+    assertThat(count("SELECT COUNT(*) FROM effects")).isEqualTo(1);
+  }
+
+  @Test
+  void aDatabaseStepOfAnAttemptThatLostItsLeaseChangesNothing() {
+    submit();
+    Job zombie = await(store.claim("w1", 1, 30), T).get(0);
+    TestDatabase.execute(dsn, "UPDATE jobs SET locked_until = UTC_TIMESTAMP(6) - INTERVAL 1 SECOND");
+    await(store.reapExpiredLeases(), T);
+    await(store.claim("w2", 1, 30), T);
+    assertThatThrownBy(() -> pay(zombie))
+        .hasCauseInstanceOf(LeaseLostException.class);
+    assertThat(count("SELECT COUNT(*) FROM effects")).isZero();
+    assertThat(count("SELECT COUNT(*) FROM job_executions")).isZero();
+    assertThatThrownBy(() -> await(store.recordStep(zombie, "call"), T)).hasCauseInstanceOf(LeaseLostException.class);
+  }
+
+  @Test
+  void aFailedEffectLeavesNoGuardRow() {
+    submit();
+    Job job = await(store.claim("w1", 1, 30), T).get(0);
+    assertThatThrownBy(() -> await(store.databaseStep(job, "pay", conn -> insertEffect(conn, job)
+        .compose(inserted -> Future.failedFuture("card declined"))), T)).hasMessageContaining("card declined");
+    assertThat(count("SELECT COUNT(*) FROM effects")).as("rolled back with the guard").isZero();
+    assertThat(await(store.stepDone(job, "pay"), T)).isFalse();
+    assertThat(pay(job)).isEqualTo(1);
+  }
+
+  @Test
+  void aJobWhoseGuardShowsItFinishedIsClaimedAsFinished() {
+    Job job = submit();
+    TestDatabase.execute(dsn, "INSERT INTO job_executions (job_id, step_key, created_at) VALUES ('" + job.id() + "', '"
+        + JobStore.JOB_FINISHED_STEP + "', UTC_TIMESTAMP(6))");
+    assertThat(await(store.claim("w", 1, 30), T).get(0).finishedBefore()).isTrue();
+  }
+
+  @Test
+  void completingAJobRecordsThatItFinished() {
+    submit();
+    Job job = await(store.claim("w", 1, 30), T).get(0);
+    assertThat(job.finishedBefore()).isFalse();
+    await(store.complete(job), T);
+    assertThat(await(store.stepDone(job, JobStore.JOB_FINISHED_STEP), T)).isTrue();
   }
 
   @Test
