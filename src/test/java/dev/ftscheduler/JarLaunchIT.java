@@ -35,7 +35,7 @@ class JarLaunchIT {
         + "?parseTime=true";
     Map<String, String> env = Map.of("DB_DSN", goDsn, "PORT", String.valueOf(port), "POLL_INTERVAL_MS", "100",
         "WORKER_ID", "jar-worker");
-    try (SchedulerProcess scheduler = SchedulerProcess.start("jar-launch", env, "-conf", "conf/config.json")) {
+    try (SchedulerProcess scheduler = SchedulerProcess.startJar("jar-launch", env, "-conf", "conf/config.json")) {
       HttpClient http = HttpClient.newHttpClient();
       HttpResponse<String> created = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/jobs"))
           .POST(HttpRequest.BodyPublishers.ofString("{\"type\":\"demo\",\"payload\":{\"msg\":\"from the jar\"}}")).build(),

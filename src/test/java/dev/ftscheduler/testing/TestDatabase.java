@@ -9,6 +9,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -23,7 +24,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class TestDatabase {
 
   private static final AtomicInteger counter = new AtomicInteger();
+  private static final Path EMBEDDED_DIR = Path.of("target", "test-mariadb");
   private static Dsn server;
+  private static EmbeddedDatabase embedded;
 
   private TestDatabase() {
   }
@@ -68,17 +71,33 @@ public final class TestDatabase {
       return new Dsn("root", mysql.getPassword(), mysql.getHost(), mysql.getMappedPort(3306), "test");
     }
     try {
-      EmbeddedDatabase embedded = EmbeddedDatabase.start(Path.of("target", "test-mariadb"), 0);
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        try {
-          embedded.stop();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }));
+      embedded = EmbeddedDatabase.start(EMBEDDED_DIR, 0);
+      Runtime.getRuntime().addShutdownHook(new Thread(TestDatabase::stopEmbedded));
       return embedded.dsn();
     } catch (Exception e) {
       throw new IllegalStateException("could not start the embedded test database", e);
+    }
+  }
+
+  /** Whether the tests run on the embedded server, which they can stop and start. */
+  public static synchronized boolean isEmbedded() {
+    server();
+    return embedded != null;
+  }
+
+  /** Stops the embedded server, keeps it down for {@code downtime}, and starts it again on the same port and data. */
+  public static synchronized void restartEmbedded(Duration downtime) throws Exception {
+    int port = embedded.dsn().port();
+    embedded.stop();
+    Thread.sleep(downtime.toMillis()); // the outage itself: there is nothing to wait for
+    embedded = EmbeddedDatabase.start(EMBEDDED_DIR, port);
+  }
+
+  private static synchronized void stopEmbedded() {
+    try {
+      embedded.stop();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 }
