@@ -2,6 +2,7 @@ package dev.ftscheduler;
 
 import dev.ftscheduler.config.SchedulerConfig;
 import dev.ftscheduler.testing.CurlCommand;
+import dev.ftscheduler.testing.Receiver;
 import dev.ftscheduler.testing.TestApp;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
@@ -70,7 +71,8 @@ class ReadmeTest {
   @Test
   void theSeedsCurlCommandsWorkVerbatim() {
     List<CurlCommand> curls = blocks("bash").stream().filter(b -> b.startsWith("curl")).map(CurlCommand::parse).toList();
-    CurlCommand create = curls.stream().filter(c -> c.method().equals("POST")).findFirst().orElseThrow();
+    CurlCommand create = curls.get(0);
+    assertThat(create.method()).isEqualTo("POST");
     CurlCommand fetch = curls.stream().filter(c -> c.url().endsWith("/jobs/<job_id>")).findFirst().orElseThrow();
     CurlCommand health = curls.stream().filter(c -> c.url().endsWith("/healthz")).findFirst().orElseThrow();
 
@@ -90,6 +92,22 @@ class ReadmeTest {
     HttpResponse<String> healthy = run(health, "");
     assertThat(healthy.statusCode()).isEqualTo(200);
     assertThat(healthy.body()).startsWith("{\"status\":\"UP\",\"checks\":[{\"id\":\"database\",\"status\":\"UP\"}]");
+  }
+
+  @Test
+  void theWebhookExampleWorksAgainstALoopbackReceiver() {
+    CurlCommand example = blocks("bash").stream().filter(b -> b.contains("\"type\": \"http\"")).map(CurlCommand::parse)
+        .findFirst().orElseThrow();
+    try (Receiver receiver = new Receiver()) {
+      // the documented URL is an example: tests only ever call loopback
+      CurlCommand local = new CurlCommand(example.method(), example.url(), example.headers(),
+          example.body().replace("https://example.com/hooks/order", receiver.url("/ok")));
+      HttpResponse<String> created = run(local, "");
+      assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+      String id = new JsonObject(created.body()).getString("id");
+      app.awaitStatus(id, "SUCCESS");
+      assertThat(receiver.requests(id + ":http")).isEqualTo(1);
+    }
   }
 
   @Test
