@@ -16,9 +16,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 
@@ -61,12 +58,7 @@ class JobStoreTest {
   }
 
   private static long count(String sql) {
-    try (Connection connection = TestDatabase.connect(dsn); ResultSet rows = connection.createStatement().executeQuery(sql)) {
-      rows.next();
-      return rows.getLong(1);
-    } catch (SQLException e) {
-      throw new IllegalStateException(e);
-    }
+    return TestDatabase.queryLong(dsn, sql);
   }
 
   private static Future<Integer> insertEffect(SqlConnection conn, Job job) {

@@ -9,10 +9,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -104,45 +100,21 @@ public final class Cluster implements AutoCloseable {
 
   /** A single number from SQL on the cluster's database. */
   public long count(String sql, Object... params) {
-    try (Connection connection = TestDatabase.connect(dsn); PreparedStatement statement = connection.prepareStatement(sql)) {
-      for (int i = 0; i < params.length; i++) {
-        statement.setObject(i + 1, params[i]);
-      }
-      try (ResultSet rows = statement.executeQuery()) {
-        rows.next();
-        return rows.getLong(1);
-      }
-    } catch (SQLException e) {
-      throw new IllegalStateException(sql, e);
-    }
+    return TestDatabase.queryLong(dsn, sql, params);
   }
 
-  /** Waits until {@code sql} counts {@code expected}, up to {@code timeout}. */
+  /** Waits until {@code sql} counts {@code expected}, up to {@code timeout}; the database may be down meanwhile. */
   public void awaitCount(String sql, long expected, Duration timeout) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    long last;
-    while ((last = countOrMinusOne(sql)) != expected) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("waited " + timeout + " for " + expected + " from " + sql + "; last " + last);
-      }
-      sleep(100);
-    }
+    long[] last = {-1};
+    TestApp.awaitCondition(expected + " from " + sql, () -> (last[0] = countOrMinusOne(sql)) == expected,
+        () -> "; last " + last[0], timeout);
   }
 
-  /** -1 while the database is unreachable (a restart test stops it). */
   private long countOrMinusOne(String sql) {
     try {
       return count(sql);
-    } catch (IllegalStateException e) {
+    } catch (IllegalStateException unreachable) {
       return -1;
-    }
-  }
-
-  static void sleep(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     }
   }
 

@@ -13,14 +13,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -122,23 +119,13 @@ public final class TestApp implements AutoCloseable {
   public JsonObject awaitStatus(String id, String status) {
     JsonObject[] last = new JsonObject[1];
     awaitCondition("job " + id + " to be " + status, () -> status.equals((last[0] = job(id)).getString("status")),
-        () -> String.valueOf(last[0]));
+        () -> String.valueOf(last[0]), TIMEOUT);
     return last[0];
   }
 
   /** A single number from SQL, e.g. a count. */
   public long queryLong(String sql, Object... params) {
-    try (Connection connection = TestDatabase.connect(dsn); PreparedStatement statement = connection.prepareStatement(sql)) {
-      for (int i = 0; i < params.length; i++) {
-        statement.setObject(i + 1, params[i]);
-      }
-      try (ResultSet rows = statement.executeQuery()) {
-        rows.next();
-        return rows.getLong(1);
-      }
-    } catch (SQLException e) {
-      throw new IllegalStateException(sql, e);
-    }
+    return TestDatabase.queryLong(dsn, sql, params);
   }
 
   public void execute(String sql) {
@@ -146,11 +133,12 @@ public final class TestApp implements AutoCloseable {
   }
 
   public static void awaitCondition(String what, BooleanSupplier condition) {
-    awaitCondition(what, condition, () -> "");
+    awaitCondition(what, condition, () -> "", TIMEOUT);
   }
 
-  private static void awaitCondition(String what, BooleanSupplier condition, java.util.function.Supplier<String> state) {
-    long deadline = System.nanoTime() + TIMEOUT.toNanos();
+  /** Polls {@code condition} until it holds; fails after {@code timeout} with {@code state}. */
+  public static void awaitCondition(String what, BooleanSupplier condition, Supplier<String> state, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {
         throw new AssertionError("timed out waiting for " + what + " " + state.get());

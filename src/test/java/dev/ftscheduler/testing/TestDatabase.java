@@ -7,6 +7,8 @@ import org.testcontainers.mysql.MySQLContainer;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -43,6 +45,21 @@ public final class TestDatabase {
   public static void execute(Dsn dsn, String sql) {
     try (Connection connection = connect(dsn); Statement statement = connection.createStatement()) {
       statement.execute(sql);
+    } catch (SQLException e) {
+      throw new IllegalStateException(sql, e);
+    }
+  }
+
+  /** A single number from SQL, e.g. a count. */
+  public static long queryLong(Dsn dsn, String sql, Object... params) {
+    try (Connection connection = connect(dsn); PreparedStatement statement = connection.prepareStatement(sql)) {
+      for (int i = 0; i < params.length; i++) {
+        statement.setObject(i + 1, params[i]);
+      }
+      try (ResultSet rows = statement.executeQuery()) {
+        rows.next();
+        return rows.getLong(1);
+      }
     } catch (SQLException e) {
       throw new IllegalStateException(sql, e);
     }
