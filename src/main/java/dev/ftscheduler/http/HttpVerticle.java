@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
-/** The REST API: submit jobs, read them, and a health check that includes the database. */
+/** The REST API: submit jobs, read them; liveness (/healthz) and readiness (/readyz) including the database. */
 public final class HttpVerticle extends VerticleBase {
 
   private static final Logger log = LoggerFactory.getLogger(HttpVerticle.class);
@@ -35,6 +35,8 @@ public final class HttpVerticle extends VerticleBase {
   private final JobHandlers handlers;
   private final SchedulerConfig config;
   private HttpServer server;
+  /** Set when the process begins to stop: /readyz reports DOWN so a load balancer stops sending work. */
+  private volatile boolean stopping;
 
   public HttpVerticle(JobStore store, JobHandlers handlers, SchedulerConfig config) {
     this.store = store;
@@ -47,7 +49,9 @@ public final class HttpVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     router.post("/jobs").handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes())).handler(this::submit);
     router.get("/jobs/:id").handler(this::get);
-    router.get("/healthz").handler(HealthCheckHandler.createWithHealthChecks(healthChecks()));
+    router.get("/healthz").handler(HealthCheckHandler.createWithHealthChecks(databaseCheck()));
+    router.get("/readyz").handler(HealthCheckHandler.createWithHealthChecks(databaseCheck()
+        .register("accepting-jobs", promise -> promise.complete(stopping ? Status.KO() : Status.OK()))));
     router.errorHandler(404, ctx -> error(ctx, new ApiError(404, "not_found", "no route for " + ctx.request().method() + " " + ctx.request().path())));
     router.errorHandler(405, ctx -> error(ctx, new ApiError(405, "method_not_allowed", ctx.request().method() + " is not allowed on " + ctx.request().path())));
     router.errorHandler(413, ctx -> error(ctx, new ApiError(413, "body_too_large", "the request body is over " + config.maxBodyBytes() + " bytes (MAX_BODY_BYTES)")));
@@ -57,7 +61,8 @@ public final class HttpVerticle extends VerticleBase {
         .onSuccess(s -> log.info("HTTP API listening on port {}", s.actualPort()));
   }
 
-  private HealthChecks healthChecks() {
+  /** The database answers; migrations ran before this verticle was deployed. */
+  private HealthChecks databaseCheck() {
     return HealthChecks.create(vertx).register("database", HEALTH_TIMEOUT_MS, promise -> store.ping()
         .onSuccess(v -> promise.complete(Status.OK()))
         .onFailure(e -> promise.complete(Status.KO(new JsonObject().put("error", e.getMessage())))));
@@ -137,7 +142,8 @@ public final class HttpVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    log.info("Stopping: the HTTP API takes no new requests and finishes those in progress");
+    stopping = true;
+    log.info("Stopping: /readyz is DOWN; the HTTP API takes no new requests and finishes those in progress");
     return server == null ? Future.succeededFuture() : server.shutdown();
   }
 }

@@ -160,6 +160,14 @@ class JobsApiTest {
     assertThat(json.getJsonArray("checks").getJsonObject(0).getString("id")).isEqualTo("database");
   }
 
+  @Test
+  void readinessIncludesTheDatabaseAndAcceptingJobs() {
+    HttpResponse<String> ready = app.get("/readyz");
+    assertThat(ready.statusCode()).isEqualTo(200);
+    assertThat(ready.body()).contains("\"id\":\"database\",\"status\":\"UP\"")
+        .contains("\"id\":\"accepting-jobs\",\"status\":\"UP\"");
+  }
+
   private static String id(HttpResponse<String> response) {
     return new JsonObject(response.body()).getString("id");
   }
