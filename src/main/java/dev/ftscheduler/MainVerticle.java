@@ -89,9 +89,8 @@ public final class MainVerticle extends VerticleBase {
           .compose(id -> vertx.deployVerticle(() -> new WorkerVerticle(store, handlers, config),
               new DeploymentOptions().setInstances(config.workerPoolSize())));
     }
-    return workers.compose(v -> config.role().runsApi()
-        ? vertx.deployVerticle(new HttpVerticle(store, handlers, config))
-        : Future.succeededFuture());
+    // every role serves its health checks on PORT; only api and all serve the REST API there
+    return workers.compose(v -> vertx.deployVerticle(new HttpVerticle(store, handlers, config)));
   }
 
   @Override

@@ -110,9 +110,9 @@ public final class ClaimVerticle extends VerticleBase {
     if (limit == 0) {
       return Future.succeededFuture();
     }
-    moreDue = false;
+    moreDue = false; // a wake-up while this claim runs sets it again: that job may have missed this claim
     return store.claim(config.workerId(), limit, config.leaseSeconds()).compose(jobs -> {
-      moreDue = jobs.size() == limit;
+      moreDue |= jobs.size() == limit;
       return Future.join(jobs.stream().map(this::dispatch).toList()).mapEmpty();
     });
   }

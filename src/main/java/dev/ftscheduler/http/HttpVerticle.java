@@ -24,7 +24,10 @@ import org.slf4j.LoggerFactory;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
-/** The REST API: submit jobs, read them; liveness (/healthz) and readiness (/readyz) including the database. */
+/**
+ * The HTTP server of every process: liveness (/healthz) and readiness (/readyz), including the
+ * database; and where the role runs the API, the REST API to submit and read jobs.
+ */
 public final class HttpVerticle extends VerticleBase {
 
   private static final Logger log = LoggerFactory.getLogger(HttpVerticle.class);
@@ -47,8 +50,10 @@ public final class HttpVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     Router router = Router.router(vertx);
-    router.post("/jobs").handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes())).handler(this::submit);
-    router.get("/jobs/:id").handler(this::get);
+    if (config.role().runsApi()) {
+      router.post("/jobs").handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes())).handler(this::submit);
+      router.get("/jobs/:id").handler(this::get);
+    }
     router.get("/healthz").handler(HealthCheckHandler.createWithHealthChecks(databaseCheck()));
     router.get("/readyz").handler(HealthCheckHandler.createWithHealthChecks(databaseCheck()
         .register("accepting-jobs", promise -> promise.complete(stopping ? Status.KO() : Status.OK()))));
@@ -58,7 +63,8 @@ public final class HttpVerticle extends VerticleBase {
     router.errorHandler(500, this::internalError);
     server = vertx.createHttpServer();
     return server.requestHandler(router).listen(config.port())
-        .onSuccess(s -> log.info("HTTP API listening on port {}", s.actualPort()));
+        .onSuccess(s -> log.info(config.role().runsApi() ? "HTTP API listening on port {}"
+            : "Health checks (/healthz, /readyz) listening on port {}", s.actualPort()));
   }
 
   /** The database answers; migrations ran before this verticle was deployed. */

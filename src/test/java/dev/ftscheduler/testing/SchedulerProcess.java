@@ -26,11 +26,13 @@ public final class SchedulerProcess implements AutoCloseable {
   private final String name;
   private final Process process;
   private final Path log;
+  private final int port;
 
-  private SchedulerProcess(String name, Process process, Path log) {
+  private SchedulerProcess(String name, Process process, Path log, int port) {
     this.name = name;
     this.process = process;
     this.log = log;
+    this.port = port;
   }
 
   /** {@code java -jar target/ft-scheduler.jar args...}, exactly as an operator runs it. */
@@ -58,13 +60,18 @@ public final class SchedulerProcess implements AutoCloseable {
         .redirectOutput(log.toFile());
     SchedulerConfig.KEYS.forEach(builder.environment()::remove);
     builder.environment().putAll(env);
-    SchedulerProcess started = new SchedulerProcess(name, builder.start(), log);
+    SchedulerProcess started = new SchedulerProcess(name, builder.start(), log, Integer.parseInt(env.get("PORT")));
     started.awaitOutput(STARTED, Duration.ofMinutes(2));
     return started;
   }
 
   public String name() {
     return name;
+  }
+
+  /** The PORT it serves: the API, or a worker's health checks. */
+  public int port() {
+    return port;
   }
 
   public String output() {

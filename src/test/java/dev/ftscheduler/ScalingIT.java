@@ -1,0 +1,51 @@
+package dev.ftscheduler;
+
+import dev.ftscheduler.testing.Cluster;
+import dev.ftscheduler.testing.SchedulerProcess;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Scaling out as in the Compose stack: one ROLE=api and two ROLE=worker processes of the jar on one database. */
+class ScalingIT {
+
+  @Test
+  void twoWorkerProcessesShareTheWorkAndNoJobRunsTwice() throws Exception {
+    int jobs = 200;
+    try (Cluster cluster = Cluster.create(Map.of("LEASE_SECONDS", "30"))) {
+      cluster.startApi();
+      SchedulerProcess first = cluster.startWorker("worker-a");
+      cluster.startWorker("worker-b");
+      for (int i = 0; i < jobs; i++) {
+        cluster.submit(new JsonObject().put("type", "effect").put("payload", new JsonObject().put("before_ms", 50)));
+      }
+      cluster.awaitCount("SELECT COUNT(*) FROM jobs WHERE status = 'SUCCESS'", jobs, Duration.ofMinutes(2));
+
+      long byA = cluster.count("SELECT COUNT(*) FROM jobs WHERE locked_by = 'worker-a'");
+      long byB = cluster.count("SELECT COUNT(*) FROM jobs WHERE locked_by = 'worker-b'");
+      System.out.printf("scaling: jobs=%d worker-a=%d worker-b=%d%n", jobs, byA, byB);
+      assertThat(byA).as("jobs run by worker-a").isPositive();
+      assertThat(byB).as("jobs run by worker-b").isPositive();
+      assertThat(byA + byB).isEqualTo(jobs);
+      assertThat(cluster.count("SELECT COUNT(*) FROM job_attempts")).as("one attempt per job").isEqualTo(jobs);
+      assertThat(cluster.count("SELECT COUNT(*) FROM effects")).as("one effect per job").isEqualTo(jobs);
+      assertThat(cluster.count("SELECT COUNT(DISTINCT job_id) FROM effects")).isEqualTo(jobs);
+
+      // a worker serves its health checks on its own port, and no REST API there
+      HttpClient http = HttpClient.newHttpClient();
+      String workerBase = "http://127.0.0.1:" + first.port();
+      assertThat(http.send(HttpRequest.newBuilder(URI.create(workerBase + "/healthz")).build(),
+          HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+      assertThat(http.send(HttpRequest.newBuilder(URI.create(workerBase + "/jobs/0123456789abcdef0123456789abcdef")).build(),
+          HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(404);
+    }
+  }
+}
