@@ -15,7 +15,9 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
@@ -52,28 +54,33 @@ public final class JobStore {
   private static final String LEASE = "UPDATE jobs SET status = 'RUNNING', locked_by = ?,"
       + " locked_until = UTC_TIMESTAMP(6) + INTERVAL ? SECOND, lease_token = lease_token + 1,"
       + " attempts = attempts + 1, updated_at = UTC_TIMESTAMP(6) WHERE id IN ";
-  private static final String START_ATTEMPTS = "INSERT INTO job_attempts (job_id, attempt, worker_id, started_at)"
-      + " SELECT id, attempts, locked_by, UTC_TIMESTAMP(6) FROM jobs WHERE id IN %s"
-      + " ON DUPLICATE KEY UPDATE worker_id = VALUES(worker_id), started_at = VALUES(started_at),"
-      + " finished_at = NULL, outcome = NULL, error = NULL";
   private static final String FENCE = " WHERE id = ? AND lease_token = ? AND status = 'RUNNING'";
   private static final String RENEW = "UPDATE jobs SET locked_until = UTC_TIMESTAMP(6) + INTERVAL ? SECOND" + FENCE;
-  private static final String COMPLETE = "UPDATE jobs SET status = 'SUCCESS', locked_until = NULL,"
-      + " updated_at = UTC_TIMESTAMP(6)" + FENCE;
   private static final String RETRY = "UPDATE jobs SET status = 'PENDING', locked_until = NULL, last_error = ?,"
       + " run_at = UTC_TIMESTAMP(6) + INTERVAL ? MICROSECOND, updated_at = UTC_TIMESTAMP(6)" + FENCE;
   private static final String BURY = "UPDATE jobs SET status = 'DEAD', locked_until = NULL, last_error = ?,"
       + " updated_at = UTC_TIMESTAMP(6)" + FENCE;
   private static final String RELEASE = "UPDATE jobs SET status = 'PENDING', locked_until = NULL,"
       + " attempts = attempts - 1, lease_token = lease_token + 1, updated_at = UTC_TIMESTAMP(6)" + FENCE;
-  private static final String END_ATTEMPT = "UPDATE job_attempts SET finished_at = UTC_TIMESTAMP(6), outcome = ?,"
-      + " error = ? WHERE job_id = ? AND attempt = ?";
-  private static final String FORGET_ATTEMPT = "DELETE FROM job_attempts WHERE job_id = ? AND attempt = ?";
+  // An attempt's row is written when it ends: it started when the claim set updated_at, which
+  // nothing else changes while the job is RUNNING. The fence in the WHERE makes it the ownership check too.
+  private static final String END_ATTEMPT = "INSERT INTO job_attempts (job_id, attempt, worker_id, started_at,"
+      + " finished_at, outcome, error) SELECT id, attempts, COALESCE(locked_by, '?'), updated_at, UTC_TIMESTAMP(6), ?, ?"
+      + " FROM jobs" + FENCE;
+  private static final String LOCK_RUNNING = "SELECT id, lease_token FROM jobs WHERE status = 'RUNNING' AND id IN %s"
+      + " FOR UPDATE";
+  private static final String END_SUCCESSFUL_ATTEMPTS = "INSERT INTO job_attempts (job_id, attempt, worker_id,"
+      + " started_at, finished_at, outcome) SELECT id, attempts, COALESCE(locked_by, '?'), updated_at,"
+      + " UTC_TIMESTAMP(6), 'SUCCESS' FROM jobs WHERE id IN %s";
+  private static final String COMPLETE = "UPDATE jobs SET status = 'SUCCESS', locked_until = NULL,"
+      + " updated_at = UTC_TIMESTAMP(6) WHERE id IN %s";
+  private static final String MARK_FINISHED = "INSERT INTO job_executions (job_id, step_key, created_at)"
+      + " SELECT id, '" + JOB_FINISHED_STEP + "', UTC_TIMESTAMP(6) FROM jobs WHERE id IN %s ON DUPLICATE KEY UPDATE job_id = job_id";
   private static final String LOCK_JOB = "SELECT lease_token, status FROM jobs WHERE id = ? FOR UPDATE";
   private static final String INSERT_GUARD = "INSERT INTO job_executions (job_id, step_key, created_at)"
       + " VALUES (?, ?, UTC_TIMESTAMP(6))";
   private static final String SELECT_GUARD = "SELECT 1 FROM job_executions WHERE job_id = ? AND step_key = ?";
-  private static final String SELECT_EXPIRED = "SELECT id, attempts, locked_by FROM jobs"
+  private static final String SELECT_EXPIRED = "SELECT id, lease_token, locked_by FROM jobs"
       + " WHERE status = 'RUNNING' AND locked_until < UTC_TIMESTAMP(6) LIMIT " + REAP_BATCH + " FOR UPDATE SKIP LOCKED";
   // The attempt that lost its lease counts: a job that kills its worker every time ends DEAD.
   private static final String REAP = "UPDATE jobs SET status = IF(attempts >= max_attempts, 'DEAD', 'PENDING'),"
@@ -125,18 +132,21 @@ public final class JobStore {
   private Future<List<Job>> lease(SqlConnection conn, RowSet<Row> rows, String workerId, int leaseSeconds) {
     List<Job> leased = new ArrayList<>(rows.size());
     rows.forEach(row -> leased.add(toJob(row).leasedTo(workerId, row.getLong("finished_before") == 1)));
-    int size = nextPowerOfTwo(leased.size());
-    Tuple ids = Tuple.tuple();
-    Tuple leaseParams = Tuple.of(workerId, leaseSeconds);
+    Tuple params = Tuple.of(workerId, leaseSeconds);
+    String inList = paddedIds(leased.stream().map(Job::id).toList(), params);
+    return conn.preparedQuery(LEASE + inList).execute(params).map(updated -> leased);
+  }
+
+  /**
+   * Adds the ids to {@code params}, padded to a power of two by repeating the last one, and returns
+   * the matching "(?, ?, …)": statements with IN lists come in few sizes, so few get prepared.
+   */
+  private String paddedIds(List<String> ids, Tuple params) {
+    int size = nextPowerOfTwo(ids.size());
     for (int i = 0; i < size; i++) {
-      String id = leased.get(Math.min(i, leased.size() - 1)).id();
-      ids.addString(id);
-      leaseParams.addString(id);
+      params.addString(ids.get(Math.min(i, ids.size() - 1)));
     }
-    String inList = inLists.computeIfAbsent(size, n -> "(" + "?, ".repeat(n - 1) + "?)");
-    return conn.preparedQuery(LEASE + inList).execute(leaseParams)
-        .compose(updated -> conn.preparedQuery(String.format(START_ATTEMPTS, inList)).execute(ids))
-        .map(started -> leased);
+    return inLists.computeIfAbsent(size, n -> "(" + "?, ".repeat(n - 1) + "?)");
   }
 
   private static int nextPowerOfTwo(int n) {
@@ -151,35 +161,59 @@ public final class JobStore {
 
   /** SUCCESS, with the guard row that says so. False when the lease was lost. */
   public Future<Boolean> complete(Job job) {
-    return finish(job, COMPLETE, Tuple.tuple(), "SUCCESS", null,
-        conn -> insertGuard(conn, job.id(), JOB_FINISHED_STEP).mapEmpty());
+    return completeAll(List.of(job)).map(owned -> owned.get(0));
+  }
+
+  /**
+   * SUCCESS for a group of jobs in one transaction — one commit for all — each fenced by its own
+   * lease token. Per job, in order: whether it was still owned, and so recorded.
+   */
+  public Future<List<Boolean>> completeAll(List<Job> jobs) {
+    return pool.withTransaction(conn -> {
+      Tuple lockParams = Tuple.tuple();
+      String all = paddedIds(jobs.stream().map(Job::id).toList(), lockParams);
+      return conn.preparedQuery(String.format(LOCK_RUNNING, all)).execute(lockParams).compose(rows -> {
+        Map<String, Long> tokens = new HashMap<>();
+        rows.forEach(row -> tokens.put(row.getString("id"), row.getLong("lease_token")));
+        List<Boolean> owned = jobs.stream().map(job -> Long.valueOf(job.leaseToken()).equals(tokens.get(job.id()))).toList();
+        List<String> ownedIds = new ArrayList<>();
+        for (int i = 0; i < jobs.size(); i++) {
+          if (owned.get(i)) {
+            ownedIds.add(jobs.get(i).id());
+          }
+        }
+        if (ownedIds.isEmpty()) {
+          return Future.succeededFuture(owned);
+        }
+        Tuple params = Tuple.tuple();
+        String mine = paddedIds(ownedIds, params);
+        return conn.preparedQuery(String.format(END_SUCCESSFUL_ATTEMPTS, mine)).execute(params)
+            .compose(v -> conn.preparedQuery(String.format(COMPLETE, mine)).execute(params))
+            .compose(v -> conn.preparedQuery(String.format(MARK_FINISHED, mine)).execute(params))
+            .map(owned);
+      });
+    });
   }
 
   /** Back to PENDING, due again after {@code delayMs}. False when the lease was lost. */
   public Future<Boolean> retry(Job job, long delayMs, String error) {
-    return finish(job, RETRY, Tuple.of(error, delayMs * 1000), "FAILURE", error, conn -> Future.succeededFuture());
+    return fail(job, RETRY, Tuple.of(error, delayMs * 1000), error);
   }
 
   /** To the dead-letter queue. False when the lease was lost. */
   public Future<Boolean> bury(Job job, String error) {
-    return finish(job, BURY, Tuple.of(error), "FAILURE", error, conn -> Future.succeededFuture());
+    return fail(job, BURY, Tuple.of(error), error);
   }
 
   /** Gives back a job that was leased but never started; the attempt is not counted. */
   public Future<Boolean> release(Job job) {
-    return pool.withTransaction(conn -> fenced(conn, RELEASE, Tuple.tuple(), job).compose(owned -> !owned
-        ? Future.succeededFuture(false)
-        : conn.preparedQuery(FORGET_ATTEMPT).execute(Tuple.of(job.id(), job.attempts())).map(true)));
+    return pool.withTransaction(conn -> fenced(conn, RELEASE, Tuple.tuple(), job));
   }
 
-  /** The job's fenced state change, the attempt's outcome, and {@code more}, in one transaction. */
-  private Future<Boolean> finish(Job job, String sql, Tuple params, String outcome, String error,
-      Function<SqlConnection, Future<Void>> more) {
-    return pool.withTransaction(conn -> fenced(conn, sql, params, job).compose(owned -> !owned
-        ? Future.succeededFuture(false)
-        : conn.preparedQuery(END_ATTEMPT).execute(Tuple.of(outcome, error, job.id(), job.attempts()))
-            .compose(ended -> more.apply(conn))
-            .map(true)));
+  /** The failed attempt's row and the job's fenced state change, in one transaction. */
+  private Future<Boolean> fail(Job job, String sql, Tuple params, String error) {
+    return pool.withTransaction(conn -> fenced(conn, END_ATTEMPT, Tuple.of("FAILURE", error), job)
+        .compose(owned -> owned ? fenced(conn, sql, params, job) : Future.succeededFuture(false)));
   }
 
   private static Future<Boolean> fenced(SqlConnection conn, String sql, Tuple params, Job job) {
@@ -234,15 +268,15 @@ public final class JobStore {
       if (rows.size() == 0) {
         return Future.succeededFuture(0);
       }
-      List<Tuple> jobs = new ArrayList<>();
       List<Tuple> attempts = new ArrayList<>();
+      List<Tuple> jobs = new ArrayList<>();
       for (Row row : rows) {
         String error = "lease expired: worker " + row.getString("locked_by") + " stopped renewing it";
+        attempts.add(Tuple.of("LEASE_EXPIRED", error, row.getString("id"), row.getLong("lease_token")));
         jobs.add(Tuple.of(error, row.getString("id")));
-        attempts.add(Tuple.of("LEASE_EXPIRED", error, row.getString("id"), row.getInteger("attempts")));
       }
-      return conn.preparedQuery(REAP).executeBatch(jobs)
-          .compose(reaped -> conn.preparedQuery(END_ATTEMPT).executeBatch(attempts))
+      return conn.preparedQuery(END_ATTEMPT).executeBatch(attempts)
+          .compose(ended -> conn.preparedQuery(REAP).executeBatch(jobs))
           .map(rows.size());
     }));
   }
