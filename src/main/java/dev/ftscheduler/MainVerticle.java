@@ -11,8 +11,7 @@ import dev.ftscheduler.handler.JobHandlers;
 import dev.ftscheduler.http.HttpVerticle;
 import dev.ftscheduler.job.Job;
 import dev.ftscheduler.job.JobStore;
-import dev.ftscheduler.worker.WorkerVerticle;
-import io.vertx.core.DeploymentOptions;
+import dev.ftscheduler.worker.WorkerPoolVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.sqlclient.Pool;
@@ -86,8 +85,7 @@ public final class MainVerticle extends VerticleBase {
     if (config.role().runsWorkers()) {
       // the claimer first: idle workers report to it as soon as they start
       workers = vertx.deployVerticle(new ClaimVerticle(store, config))
-          .compose(id -> vertx.deployVerticle(() -> new WorkerVerticle(store, handlers, config),
-              new DeploymentOptions().setInstances(config.workerPoolSize())));
+          .compose(id -> vertx.deployVerticle(new WorkerPoolVerticle(store, handlers, config)));
     }
     // every role serves its health checks on PORT; only api and all serve the REST API there
     return workers.compose(v -> vertx.deployVerticle(new HttpVerticle(store, handlers, config)));

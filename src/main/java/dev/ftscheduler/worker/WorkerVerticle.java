@@ -26,13 +26,16 @@ import java.util.function.Supplier;
  * Runs one job at a time; the number of deployed instances is the concurrency. When free, it tells
  * the claimer so. It runs the job's handler while renewing the lease every {@code LEASE_SECONDS/3},
  * stops it at its timeout, and records the outcome with a write fenced by the lease token —
- * retried while the database is unreachable. An attempt whose lease was lost writes nothing.
+ * successes in groups through {@link WorkerPoolVerticle}, failures directly — retried while the
+ * database is unreachable. An attempt whose lease was lost writes nothing.
  */
 public final class WorkerVerticle extends VerticleBase {
 
   private static final Logger log = LoggerFactory.getLogger(WorkerVerticle.class);
   private static final String LEASE_LOST = "lease lost";
   private static final long MAX_WRITE_RETRY_DELAY_MS = 5000;
+  /** How often a busy worker checks its job's timeout and lease. */
+  private static final long TICK_MS = 100;
 
   private final JobStore store;
   private final JobHandlers handlers;
@@ -41,6 +44,14 @@ public final class WorkerVerticle extends VerticleBase {
   private String address;
   private Attempt current;
   private boolean stopping;
+  private final long renewEveryNanos;
+  private final long tickMs;
+  private boolean ticking;
+  private boolean renewing;
+  /** Of the job in hand: when it times out, and when its lease is next renewed (System.nanoTime). */
+  private long deadline;
+  private long nextRenewal;
+  private long timeoutMs;
   /** Completed when the job in hand has been recorded; stop() waits on it. */
   private Promise<Void> idle = Promise.promise();
 
@@ -49,6 +60,9 @@ public final class WorkerVerticle extends VerticleBase {
     this.handlers = handlers;
     this.config = config;
     this.backoff = new Backoff(config.backoffBaseMs(), config.backoffMaxMs(), config.backoffJitter());
+    long renewEveryMs = Math.max(1, config.leaseSeconds() * 1000L / 3);
+    this.renewEveryNanos = TimeUnit.MILLISECONDS.toNanos(renewEveryMs);
+    this.tickMs = Math.min(TICK_MS, renewEveryMs);
     idle.complete();
   }
 
@@ -124,11 +138,13 @@ public final class WorkerVerticle extends VerticleBase {
     if (config.failRate() > 0 && ThreadLocalRandom.current().nextDouble() < config.failRate()) {
       return Future.failedFuture("injected failure (FAIL_RATE=" + config.failRate() + ")");
     }
-    long timeoutMs = job.timeoutMs() != null
+    timeoutMs = job.timeoutMs() != null
         ? job.timeoutMs()
         : handler.defaultTimeout().map(Duration::toMillis).orElse(config.jobTimeoutMs());
-    long timeoutTimer = vertx.setTimer(timeoutMs, id -> attempt.cancel("timed out after " + timeoutMs + " ms"));
-    long renewTimer = scheduleRenewal(attempt);
+    long now = System.nanoTime();
+    deadline = now + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+    nextRenewal = now + renewEveryNanos;
+    startTicking();
     Promise<Void> result = Promise.promise();
     attempt.cancelled().onComplete(c -> result.tryFail(attempt.cancelReason()));
     try {
@@ -141,29 +157,54 @@ public final class WorkerVerticle extends VerticleBase {
     } catch (Throwable t) {
       result.tryFail(t);
     }
-    return result.future().onComplete(done -> {
-      vertx.cancelTimer(timeoutTimer);
-      vertx.cancelTimer(renewTimer);
-    });
+    return result.future();
   }
 
-  /** Renews the lease every LEASE_SECONDS/3 on a re-armed timer; cancels the attempt when the lease is lost. */
-  private long scheduleRenewal(Attempt attempt) {
-    long everyMs = Math.max(1, config.leaseSeconds() * 1000L / 3);
-    return vertx.setTimer(everyMs, id -> store.renew(attempt.job(), config.leaseSeconds()).onComplete(renewed -> {
-      if (current != attempt || attempt.isCancelled()) {
-        return;
-      }
-      if (renewed.succeeded() && !renewed.result()) {
-        log.warn("Job {} lost its lease (another worker re-claimed it); this attempt stops and writes nothing", attempt.jobId());
-        attempt.cancel(LEASE_LOST);
+  /**
+   * One re-armed timer per worker, not per job: while a job is in hand it checks, every
+   * {@link #TICK_MS}, the attempt's timeout and whether its lease is due for renewal. It stops at the
+   * first tick without a job, so an idle worker costs nothing, and a busy one never arms a timer per job.
+   */
+  private void startTicking() {
+    if (!ticking) {
+      ticking = true;
+      vertx.setTimer(tickMs, this::tick);
+    }
+  }
+
+  private void tick(long timerId) {
+    Attempt attempt = current;
+    if (attempt == null) {
+      ticking = false;
+      return;
+    }
+    long now = System.nanoTime();
+    if (!attempt.isCancelled() && now - deadline >= 0) {
+      attempt.cancel("timed out after " + timeoutMs + " ms");
+    } else if (!attempt.isCancelled() && !renewing && now - nextRenewal >= 0) {
+      renew(attempt);
+    }
+    vertx.setTimer(tickMs, this::tick);
+  }
+
+  /** Extends the lease; cancels the attempt when it was lost; tries again soon when the database did not answer. */
+  private void renew(Attempt attempt) {
+    renewing = true;
+    store.renew(attempt.job(), config.leaseSeconds()).onComplete(renewed -> {
+      renewing = false;
+      if (current != attempt) {
         return;
       }
       if (renewed.failed()) {
         log.warn("Could not renew the lease of job {}: {}", attempt.jobId(), renewed.cause().toString());
+        nextRenewal = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(tickMs * 10);
+      } else if (!renewed.result()) {
+        log.warn("Job {} lost its lease (another worker re-claimed it); this attempt stops and writes nothing", attempt.jobId());
+        attempt.cancel(LEASE_LOST);
+      } else {
+        nextRenewal = System.nanoTime() + renewEveryNanos;
       }
-      scheduleRenewal(attempt);
-    }));
+    });
   }
 
   /** Success, a retry after backoff, or DEAD; nothing when the lease was lost. */
@@ -178,7 +219,7 @@ public final class WorkerVerticle extends VerticleBase {
     Supplier<Future<Boolean>> write;
     String outcome;
     if (failure == null) {
-      write = () -> store.complete(job);
+      write = () -> vertx.eventBus().<Boolean>request(WorkerPoolVerticle.SUCCESS_ADDRESS, job).map(reply -> reply.body());
       outcome = "SUCCESS";
     } else if (failure instanceof PermanentFailure || job.attempts() >= job.maxAttempts()) {
       write = () -> store.bury(job, error);

@@ -1,0 +1,73 @@
+package dev.ftscheduler.worker;
+
+import dev.ftscheduler.config.SchedulerConfig;
+import dev.ftscheduler.handler.JobHandlers;
+import dev.ftscheduler.job.Job;
+import dev.ftscheduler.job.JobStore;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Deploys the {@code WORKER_POOL_SIZE} workers and records their successful jobs in groups: one
+ * transaction, one commit, for every success that arrived while the previous group was being
+ * written (each job still fenced by its own lease token). At low load a group is one job and is
+ * written at once; under load groups grow by themselves. The workers are this verticle's
+ * children, so on shutdown they drain first and the last group is written after.
+ */
+public final class WorkerPoolVerticle extends VerticleBase {
+
+  private static final Logger log = LoggerFactory.getLogger(WorkerPoolVerticle.class);
+  /** Workers send a finished job here and wait for the answer: true = recorded, false = the lease was lost. */
+  static final String SUCCESS_ADDRESS = "ftscheduler.worker.success";
+  private static final int MAX_GROUP = 256;
+
+  private final JobStore store;
+  private final JobHandlers handlers;
+  private final SchedulerConfig config;
+  private final List<Message<Job>> waiting = new ArrayList<>();
+  private boolean writing;
+
+  public WorkerPoolVerticle(JobStore store, JobHandlers handlers, SchedulerConfig config) {
+    this.store = store;
+    this.handlers = handlers;
+    this.config = config;
+  }
+
+  @Override
+  public Future<?> start() {
+    return vertx.eventBus().<Job>localConsumer(SUCCESS_ADDRESS, success -> {
+          waiting.add(success);
+          writeGroup();
+        }).completion()
+        .compose(v -> vertx.deployVerticle(() -> new WorkerVerticle(store, handlers, config),
+            new DeploymentOptions().setInstances(config.workerPoolSize())));
+  }
+
+  private void writeGroup() {
+    if (writing || waiting.isEmpty()) {
+      return;
+    }
+    writing = true;
+    List<Message<Job>> group = new ArrayList<>(waiting.subList(0, Math.min(MAX_GROUP, waiting.size())));
+    waiting.subList(0, group.size()).clear();
+    store.completeAll(group.stream().map(Message::body).toList()).onComplete(written -> {
+      writing = false;
+      if (written.succeeded()) {
+        for (int i = 0; i < group.size(); i++) {
+          group.get(i).reply(written.result().get(i));
+        }
+      } else {
+        log.debug("Could not record {} successful job(s): {}", group.size(), written.cause().toString());
+        group.forEach(success -> success.fail(500, written.cause().toString()));
+      }
+      writeGroup();
+    });
+  }
+}
