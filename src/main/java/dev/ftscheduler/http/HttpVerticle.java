@@ -3,6 +3,7 @@ package dev.ftscheduler.http;
 import dev.ftscheduler.claim.ClaimVerticle;
 import dev.ftscheduler.config.SchedulerConfig;
 import dev.ftscheduler.handler.JobHandlers;
+import dev.ftscheduler.job.BatchEntry;
 import dev.ftscheduler.job.Job;
 import dev.ftscheduler.job.JobStore;
 import dev.ftscheduler.job.NewJob;
@@ -11,6 +12,7 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.healthchecks.HealthChecks;
 import io.vertx.ext.healthchecks.Status;
@@ -21,6 +23,7 @@ import io.vertx.ext.web.healthchecks.HealthCheckHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.List;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
@@ -51,7 +54,9 @@ public final class HttpVerticle extends VerticleBase {
   public Future<?> start() {
     Router router = Router.router(vertx);
     if (config.role().runsApi()) {
-      router.post("/jobs").handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes())).handler(this::submit);
+      BodyHandler body = BodyHandler.create(false).setBodyLimit(config.maxBodyBytes());
+      router.post("/jobs").handler(body).handler(this::submit);
+      router.post("/jobs/batch").handler(body).handler(this::submitBatch);
       router.get("/jobs/:id").handler(this::get);
     }
     router.get("/healthz").handler(HealthCheckHandler.createWithHealthChecks(databaseCheck()));
@@ -94,6 +99,22 @@ public final class HttpVerticle extends VerticleBase {
         error(ctx, new ApiError(422, "idempotency_key_reused", "Idempotency-Key '" + job.idempotencyKey()
             + "' was used for job " + submitted.job().id() + " with a different type, payload or max_attempts"));
       }
+    });
+  }
+
+  private void submitBatch(RoutingContext ctx) {
+    List<NewJob> jobs = SubmitRequest.parseBatch(ctx.body().buffer(), handlers, config.defaultMaxAttempts());
+    store.submitAll(jobs).onComplete(result -> {
+      if (result.failed()) {
+        unavailable(ctx, result.cause());
+        return;
+      }
+      if (result.result().stream().anyMatch(BatchEntry::created)) {
+        vertx.eventBus().publish(ClaimVerticle.WAKE_UP_ADDRESS, null);
+      }
+      JsonArray entries = new JsonArray();
+      result.result().forEach(entry -> entries.add(new JsonObject().put("id", entry.id()).put("created", entry.created())));
+      respond(ctx, 201, new JsonObject().put("jobs", entries));
     });
   }
 

@@ -7,25 +7,70 @@ import dev.ftscheduler.job.NewJob;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 
-/** Turns a {@code POST /jobs} body and its Idempotency-Key header into a {@link NewJob}, or an {@link ApiError} naming the problem. */
+/** Turns {@code POST /jobs} and {@code POST /jobs/batch} bodies into {@link NewJob}s, or an {@link ApiError} naming the problem. */
 final class SubmitRequest {
 
   static final int MAX_TYPE_LENGTH = 100;
   static final int MAX_IDEMPOTENCY_KEY_LENGTH = 255;
+  static final int MAX_BATCH = 1000;
   private static final Set<String> FIELDS = Set.of("type", "payload", "max_attempts", "timeout_ms");
+  private static final Set<String> BATCH_FIELDS = Set.of("type", "payload", "max_attempts", "timeout_ms", "idempotency_key");
 
   private SubmitRequest() {
   }
 
   static NewJob parse(Buffer body, String idempotencyKey, JobHandlers handlers, int defaultMaxAttempts) {
+    return job(object(body), FIELDS, idempotencyKey, handlers, defaultMaxAttempts);
+  }
+
+  /**
+   * {@code {"jobs": [...]}}: each job as for POST /jobs, with an optional {@code idempotency_key}.
+   * All or nothing: one invalid job refuses the batch, with an error for each invalid job.
+   */
+  static List<NewJob> parseBatch(Buffer body, JobHandlers handlers, int defaultMaxAttempts) {
     JsonObject json = object(body);
+    if (!(json.getValue("jobs") instanceof JsonArray items) || json.size() != 1) {
+      throw ApiError.badRequest("invalid_batch", "the body must be {\"jobs\": [...]}");
+    }
+    if (items.isEmpty() || items.size() > MAX_BATCH) {
+      throw ApiError.badRequest("invalid_batch", "a batch holds 1 to " + MAX_BATCH + " jobs; got " + items.size());
+    }
+    List<NewJob> jobs = new ArrayList<>(items.size());
+    JsonArray errors = new JsonArray();
+    for (int i = 0; i < items.size(); i++) {
+      try {
+        if (!(items.getValue(i) instanceof JsonObject item)) {
+          throw ApiError.badRequest("invalid_json", "a job must be a JSON object");
+        }
+        Object key = item.getValue("idempotency_key");
+        if (key != null && !(key instanceof String)) {
+          throw ApiError.badRequest("invalid_idempotency_key", "idempotency_key must be a string");
+        }
+        jobs.add(job(item, BATCH_FIELDS, (String) key, handlers, defaultMaxAttempts));
+      } catch (ApiError error) {
+        errors.add(error.toJson().put("index", i));
+      }
+    }
+    if (!errors.isEmpty()) {
+      throw new ApiError(400, "invalid_batch", errors.size() + " of " + items.size() + " jobs are invalid; none was submitted",
+          errors);
+    }
+    return jobs;
+  }
+
+  private static NewJob job(JsonObject json, Set<String> fields, String idempotencyKey, JobHandlers handlers,
+      int defaultMaxAttempts) {
     for (String field : json.fieldNames()) {
-      if (!FIELDS.contains(field)) {
-        throw ApiError.badRequest("unknown_field", "unknown field '" + field + "'; accepted: " + String.join(", ", FIELDS.stream().sorted().toList()));
+      if (!fields.contains(field)) {
+        throw ApiError.badRequest("unknown_field", "unknown field '" + field + "'; accepted: "
+            + String.join(", ", fields.stream().sorted().toList()));
       }
     }
     String type = type(json.getValue("type"));
@@ -96,11 +141,11 @@ final class SubmitRequest {
       return null;
     }
     if (header.isBlank()) {
-      throw ApiError.badRequest("invalid_idempotency_key", "Idempotency-Key must not be empty");
+      throw ApiError.badRequest("invalid_idempotency_key", "the idempotency key must not be empty");
     }
     if (header.length() > MAX_IDEMPOTENCY_KEY_LENGTH) {
       throw ApiError.badRequest("invalid_idempotency_key",
-          "Idempotency-Key must be at most " + MAX_IDEMPOTENCY_KEY_LENGTH + " characters");
+          "the idempotency key must be at most " + MAX_IDEMPOTENCY_KEY_LENGTH + " characters");
     }
     return header;
   }

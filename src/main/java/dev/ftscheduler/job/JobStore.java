@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
@@ -41,9 +42,12 @@ public final class JobStore {
       + " run_at, locked_by, locked_until, lease_token, last_error, created_at, updated_at";
   private static final String SELECT_BY_ID = "SELECT " + COLUMNS + " FROM jobs WHERE id = ?";
   private static final String SELECT_BY_KEY = "SELECT " + COLUMNS + " FROM jobs WHERE idempotency_key = ?";
-  private static final String INSERT = "INSERT INTO jobs (id, type, status, payload, attempts, max_attempts, timeout_ms,"
-      + " idempotency_key, run_at, lease_token, created_at, updated_at)"
-      + " VALUES (?, ?, 'PENDING', ?, 0, ?, ?, ?, UTC_TIMESTAMP(6), 0, UTC_TIMESTAMP(6), UTC_TIMESTAMP(6))";
+  private static final String INSERT_INTO = "INSERT INTO jobs (id, type, status, payload, attempts, max_attempts,"
+      + " timeout_ms, idempotency_key, run_at, lease_token, created_at, updated_at) VALUES ";
+  private static final String NEW_ROW = "(?, ?, 'PENDING', ?, 0, ?, ?, ?, UTC_TIMESTAMP(6), 0, UTC_TIMESTAMP(6), UTC_TIMESTAMP(6))";
+  private static final String INSERT = INSERT_INTO + NEW_ROW;
+  /** Rows per multi-row insert: a batch is written in chunks of these sizes, so few statements get prepared. */
+  private static final int MAX_INSERT_ROWS = 512;
   // FORCE INDEX: a small table tempts the optimizer into a scan and sort, which locks every row it reads
   // and leaves nothing for concurrent claimers to take.
   private static final String SELECT_DUE = "SELECT " + COLUMNS + ", EXISTS (SELECT 1 FROM job_executions e"
@@ -90,6 +94,7 @@ public final class JobStore {
   private final Pool pool;
   /** "(?, ?, …)" lists by size: claims pad their id list to a power of two, so few statements get prepared. */
   private final ConcurrentHashMap<Integer, String> inLists = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<Integer, String> inserts = new ConcurrentHashMap<>();
 
   public JobStore(Pool pool) {
     this.pool = pool;
@@ -100,9 +105,9 @@ public final class JobStore {
    * unique index decides, so concurrent submissions with one key write one row.
    */
   public Future<Submitted> submit(NewJob job) {
-    String id = UUID.randomUUID().toString().replace("-", "");
-    Tuple params = Tuple.of(id, job.type(), job.payload().encode(), job.maxAttempts(), job.timeoutMs(),
-        job.idempotencyKey());
+    String id = newId();
+    Tuple params = Tuple.tuple();
+    addRow(params, id, job);
     return pool.preparedQuery(INSERT).execute(params)
         .compose(inserted -> find(id))
         .map(created -> new Submitted(created, true))
@@ -113,6 +118,59 @@ public final class JobStore {
           }
           return Future.failedFuture(error);
         });
+  }
+
+  /**
+   * Inserts many jobs in one transaction with multi-row inserts. A job whose idempotency key is
+   * taken (by an earlier job, or earlier in this batch) is not inserted; its entry names the job
+   * that holds the key. Per job, in order: its id, and whether this call created it.
+   */
+  public Future<List<BatchEntry>> submitAll(List<NewJob> jobs) {
+    List<String> ids = jobs.stream().map(job -> newId()).toList();
+    return pool.withTransaction(conn -> {
+      Future<Void> inserted = Future.succeededFuture();
+      int from = 0;
+      while (from < jobs.size()) {
+        int rows = Math.min(MAX_INSERT_ROWS, Integer.highestOneBit(jobs.size() - from));
+        Tuple params = Tuple.tuple();
+        for (int i = from; i < from + rows; i++) {
+          addRow(params, ids.get(i), jobs.get(i));
+        }
+        String sql = inserts.computeIfAbsent(rows, n -> INSERT_INTO + (NEW_ROW + ", ").repeat(n - 1) + NEW_ROW
+            + " ON DUPLICATE KEY UPDATE id = id");
+        inserted = inserted.compose(v -> conn.preparedQuery(sql).execute(params).mapEmpty());
+        from += rows;
+      }
+      List<String> keys = jobs.stream().map(NewJob::idempotencyKey).filter(Objects::nonNull).distinct().toList();
+      if (keys.isEmpty()) {
+        return inserted.map(v -> ids.stream().map(id -> new BatchEntry(id, true)).toList());
+      }
+      Tuple keyParams = Tuple.tuple();
+      String inList = paddedIds(keys, keyParams);
+      return inserted
+          .compose(v -> conn.preparedQuery("SELECT id, idempotency_key FROM jobs WHERE idempotency_key IN " + inList)
+              .execute(keyParams))
+          .map(rows -> {
+            Map<String, String> holders = new HashMap<>();
+            rows.forEach(row -> holders.put(row.getString("idempotency_key"), row.getString("id")));
+            List<BatchEntry> entries = new ArrayList<>(jobs.size());
+            for (int i = 0; i < jobs.size(); i++) {
+              String key = jobs.get(i).idempotencyKey();
+              String id = key == null ? ids.get(i) : holders.get(key);
+              entries.add(new BatchEntry(id, id.equals(ids.get(i))));
+            }
+            return entries;
+          });
+    });
+  }
+
+  private static String newId() {
+    return UUID.randomUUID().toString().replace("-", "");
+  }
+
+  private static void addRow(Tuple params, String id, NewJob job) {
+    params.addString(id).addString(job.type()).addString(job.payload().encode()).addInteger(job.maxAttempts())
+        .addValue(job.timeoutMs()).addValue(job.idempotencyKey());
   }
 
   /** The job, or null when there is none with this id. */

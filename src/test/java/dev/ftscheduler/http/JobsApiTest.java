@@ -1,6 +1,7 @@
 package dev.ftscheduler.http;
 
 import dev.ftscheduler.testing.TestApp;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -21,7 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The REST API through real HTTP against a real database. */
 class JobsApiTest {
 
-  private static final int BODY_LIMIT = 2048;
+  private static final int BODY_LIMIT = 64 * 1024;
   private static TestApp app;
 
   @BeforeAll
@@ -129,6 +130,70 @@ class JobsApiTest {
     assertThat(json.getString("error")).isEqualTo(error);
     assertThat(json.getString("message")).isNotBlank();
     assertThat(app.queryLong("SELECT COUNT(*) FROM jobs")).isEqualTo(before);
+  }
+
+  @Test
+  void aBatchInsertsEveryJobAndHonoursIdempotencyKeys() {
+    String body = "{\"jobs\": [{\"type\":\"noop\"}, {\"type\":\"noop\",\"idempotency_key\":\"batch-k\"},"
+        + " {\"type\":\"noop\",\"idempotency_key\":\"batch-k\"}]}";
+    HttpResponse<String> first = app.post("/jobs/batch", body);
+    assertThat(first.statusCode()).as(first.body()).isEqualTo(201);
+    JsonArray entries = new JsonObject(first.body()).getJsonArray("jobs");
+    assertThat(entries).hasSize(3);
+    assertThat(entries.getJsonObject(0).getBoolean("created")).isTrue();
+    assertThat(entries.getJsonObject(1).getBoolean("created")).isTrue();
+    assertThat(entries.getJsonObject(2).getBoolean("created")).as("the key is taken by the job before").isFalse();
+    assertThat(entries.getJsonObject(2).getString("id")).isEqualTo(entries.getJsonObject(1).getString("id"));
+
+    JsonArray again = new JsonObject(app.post("/jobs/batch", body).body()).getJsonArray("jobs");
+    assertThat(again.getJsonObject(0).getBoolean("created")).as("no key: a new job").isTrue();
+    assertThat(again.getJsonObject(1).getString("id")).isEqualTo(entries.getJsonObject(1).getString("id"));
+    assertThat(again.getJsonObject(1).getBoolean("created")).isFalse();
+    assertThat(rowsWithKey("batch-k")).isEqualTo(1);
+    app.awaitStatus(entries.getJsonObject(0).getString("id"), "SUCCESS");
+  }
+
+  @Test
+  void aBatchOfAThousandIsOneRequest() {
+    JsonArray jobs = new JsonArray();
+    for (int i = 0; i < 1000; i++) {
+      jobs.add(new JsonObject().put("type", "noop").put("payload", new JsonObject().put("i", i)));
+    }
+    HttpResponse<String> response = app.post("/jobs/batch", new JsonObject().put("jobs", jobs).encode());
+    assertThat(response.statusCode()).isEqualTo(201);
+    JsonArray entries = new JsonObject(response.body()).getJsonArray("jobs");
+    assertThat(entries).hasSize(1000);
+    String last = entries.getJsonObject(999).getString("id");
+    assertThat(app.job(last).getJsonObject("payload").getInteger("i")).isEqualTo(999);
+  }
+
+  @Test
+  void anInvalidJobRefusesTheWholeBatchNamingEachProblem() {
+    long before = app.queryLong("SELECT COUNT(*) FROM jobs");
+    HttpResponse<String> response = app.post("/jobs/batch",
+        "{\"jobs\": [{\"type\":\"noop\"}, {\"type\":\"nope\"}, {\"type\":\"noop\",\"max_attempts\":0}]}");
+    assertThat(response.statusCode()).isEqualTo(400);
+    JsonObject error = new JsonObject(response.body());
+    assertThat(error.getString("error")).isEqualTo("invalid_batch");
+    JsonArray errors = error.getJsonArray("errors");
+    assertThat(errors).hasSize(2);
+    assertThat(errors.getJsonObject(0).getInteger("index")).isEqualTo(1);
+    assertThat(errors.getJsonObject(0).getString("error")).isEqualTo("unknown_type");
+    assertThat(errors.getJsonObject(1).getInteger("index")).isEqualTo(2);
+    assertThat(errors.getJsonObject(1).getString("error")).isEqualTo("invalid_max_attempts");
+    assertThat(app.queryLong("SELECT COUNT(*) FROM jobs")).isEqualTo(before);
+  }
+
+  @Test
+  void batchesHaveALimit() {
+    JsonArray jobs = new JsonArray();
+    for (int i = 0; i < 1001; i++) {
+      jobs.add(new JsonObject().put("type", "noop"));
+    }
+    HttpResponse<String> tooMany = app.post("/jobs/batch", new JsonObject().put("jobs", jobs).encode());
+    assertThat(tooMany.statusCode()).isEqualTo(400);
+    assertThat(app.post("/jobs/batch", "{\"jobs\": []}").statusCode()).isEqualTo(400);
+    assertThat(app.post("/jobs/batch", "{\"job\": []}").statusCode()).isEqualTo(400);
   }
 
   @Test
