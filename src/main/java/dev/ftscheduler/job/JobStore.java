@@ -50,7 +50,8 @@ public final class JobStore {
   private static final int MAX_INSERT_ROWS = 512;
   // FORCE INDEX: a small table tempts the optimizer into a scan and sort, which locks every row it reads
   // and leaves nothing for concurrent claimers to take.
-  private static final String SELECT_DUE = "SELECT " + COLUMNS + ", EXISTS (SELECT 1 FROM job_executions e"
+  // Only a job that ran before can have finished before: the guard lookup is skipped for first attempts.
+  private static final String SELECT_DUE = "SELECT " + COLUMNS + ", attempts > 0 AND EXISTS (SELECT 1 FROM job_executions e"
       + " WHERE e.job_id = jobs.id AND e.step_key = '" + JOB_FINISHED_STEP + "') AS finished_before"
       + " FROM jobs FORCE INDEX (ix_jobs_due)"
       + " WHERE status = 'PENDING' AND run_at <= UTC_TIMESTAMP(6)"
@@ -76,6 +77,8 @@ public final class JobStore {
   private static final String END_SUCCESSFUL_ATTEMPTS = "INSERT INTO job_attempts (job_id, attempt, worker_id,"
       + " started_at, finished_at, outcome) SELECT id, attempts, COALESCE(locked_by, '?'), updated_at,"
       + " UTC_TIMESTAMP(6), 'SUCCESS' FROM jobs WHERE id IN %s";
+  /** The jobs of a group whose (id, lease_token) still match: "id IN (…) AND (id, lease_token) IN ((?, ?), …)". */
+  private static final String OWNED = "%s AND status = 'RUNNING' AND (id, lease_token) IN %s";
   private static final String COMPLETE = "UPDATE jobs SET status = 'SUCCESS', locked_until = NULL,"
       + " updated_at = UTC_TIMESTAMP(6) WHERE id IN %s";
   private static final String MARK_FINISHED = "INSERT INTO job_executions (job_id, step_key, created_at)"
@@ -84,7 +87,7 @@ public final class JobStore {
   private static final String INSERT_GUARD = "INSERT INTO job_executions (job_id, step_key, created_at)"
       + " VALUES (?, ?, UTC_TIMESTAMP(6))";
   private static final String SELECT_GUARD = "SELECT 1 FROM job_executions WHERE job_id = ? AND step_key = ?";
-  private static final String SELECT_EXPIRED = "SELECT id, lease_token, locked_by FROM jobs"
+  private static final String SELECT_EXPIRED = "SELECT id, lease_token, locked_by FROM jobs FORCE INDEX (ix_jobs_due)"
       + " WHERE status = 'RUNNING' AND locked_until < UTC_TIMESTAMP(6) LIMIT " + REAP_BATCH + " FOR UPDATE SKIP LOCKED";
   // The attempt that lost its lease counts: a job that kills its worker every time ends DEAD.
   private static final String REAP = "UPDATE jobs SET status = IF(attempts >= max_attempts, 'DEAD', 'PENDING'),"
@@ -95,6 +98,7 @@ public final class JobStore {
   /** "(?, ?, …)" lists by size: claims pad their id list to a power of two, so few statements get prepared. */
   private final ConcurrentHashMap<Integer, String> inLists = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<Integer, String> inserts = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<Integer, String> tokenPairs = new ConcurrentHashMap<>();
 
   public JobStore(Pool pool) {
     this.pool = pool;
@@ -227,29 +231,64 @@ public final class JobStore {
    * lease token. Per job, in order: whether it was still owned, and so recorded.
    */
   public Future<List<Boolean>> completeAll(List<Job> jobs) {
-    return pool.withTransaction(conn -> {
-      Tuple lockParams = Tuple.tuple();
-      String all = paddedIds(jobs.stream().map(Job::id).toList(), lockParams);
-      return conn.preparedQuery(String.format(LOCK_RUNNING, all)).execute(lockParams).compose(rows -> {
-        Map<String, Long> tokens = new HashMap<>();
-        rows.forEach(row -> tokens.put(row.getString("id"), row.getLong("lease_token")));
-        List<Boolean> owned = jobs.stream().map(job -> Long.valueOf(job.leaseToken()).equals(tokens.get(job.id()))).toList();
-        List<String> ownedIds = new ArrayList<>();
-        for (int i = 0; i < jobs.size(); i++) {
-          if (owned.get(i)) {
-            ownedIds.add(jobs.get(i).id());
-          }
+    return pool.withTransaction(conn -> completeIfAllOwned(conn, jobs))
+        .map(true)
+        // rolled back: some job's lease was lost
+        .recover(error -> error instanceof LeaseLostException ? Future.succeededFuture(false) : Future.failedFuture(error))
+        .compose(all -> all ? Future.succeededFuture(jobs.stream().map(job -> true).toList())
+            : pool.withTransaction(conn -> completeOwned(conn, jobs)));
+  }
+
+  /**
+   * The usual case in three statements: every job still holds its lease. The attempt rows are
+   * inserted only for rows whose token matches, which also locks them; if any job's lease was lost
+   * it fails with {@link LeaseLostException}, the transaction is rolled back, and
+   * {@link #completeOwned} sorts the group out.
+   */
+  private Future<Void> completeIfAllOwned(SqlConnection conn, List<Job> jobs) {
+    Tuple params = Tuple.tuple();
+    String ids = paddedIds(jobs.stream().map(Job::id).toList(), params);
+    int pairs = nextPowerOfTwo(jobs.size());
+    for (int i = 0; i < pairs; i++) {
+      Job job = jobs.get(Math.min(i, jobs.size() - 1));
+      params.addString(job.id()).addLong(job.leaseToken());
+    }
+    String owned = String.format(OWNED, ids, tokenPairs.computeIfAbsent(pairs, n -> "(" + "(?, ?), ".repeat(n - 1) + "(?, ?))"));
+    return conn.preparedQuery(String.format(END_SUCCESSFUL_ATTEMPTS, owned)).execute(params).compose(inserted -> {
+      if (inserted.rowCount() != jobs.size()) {
+        return Future.failedFuture(new LeaseLostException(jobs.size() - inserted.rowCount() + " of the group's jobs"));
+      }
+      Tuple idParams = Tuple.tuple();
+      String mine = paddedIds(jobs.stream().map(Job::id).toList(), idParams);
+      return conn.preparedQuery(String.format(COMPLETE, mine)).execute(idParams)
+          .compose(v -> conn.preparedQuery(String.format(MARK_FINISHED, mine)).execute(idParams))
+          .mapEmpty();
+    });
+  }
+
+  /** A group where some job lost its lease: lock the rows, then complete the ones still owned. */
+  private Future<List<Boolean>> completeOwned(SqlConnection conn, List<Job> jobs) {
+    Tuple lockParams = Tuple.tuple();
+    String all = paddedIds(jobs.stream().map(Job::id).toList(), lockParams);
+    return conn.preparedQuery(String.format(LOCK_RUNNING, all)).execute(lockParams).compose(rows -> {
+      Map<String, Long> tokens = new HashMap<>();
+      rows.forEach(row -> tokens.put(row.getString("id"), row.getLong("lease_token")));
+      List<Boolean> owned = jobs.stream().map(job -> Long.valueOf(job.leaseToken()).equals(tokens.get(job.id()))).toList();
+      List<String> ownedIds = new ArrayList<>();
+      for (int i = 0; i < jobs.size(); i++) {
+        if (owned.get(i)) {
+          ownedIds.add(jobs.get(i).id());
         }
-        if (ownedIds.isEmpty()) {
-          return Future.succeededFuture(owned);
-        }
-        Tuple params = Tuple.tuple();
-        String mine = paddedIds(ownedIds, params);
-        return conn.preparedQuery(String.format(END_SUCCESSFUL_ATTEMPTS, mine)).execute(params)
-            .compose(v -> conn.preparedQuery(String.format(COMPLETE, mine)).execute(params))
-            .compose(v -> conn.preparedQuery(String.format(MARK_FINISHED, mine)).execute(params))
-            .map(owned);
-      });
+      }
+      if (ownedIds.isEmpty()) {
+        return Future.succeededFuture(owned);
+      }
+      Tuple params = Tuple.tuple();
+      String mine = paddedIds(ownedIds, params);
+      return conn.preparedQuery(String.format(END_SUCCESSFUL_ATTEMPTS, mine)).execute(params)
+          .compose(v -> conn.preparedQuery(String.format(COMPLETE, mine)).execute(params))
+          .compose(v -> conn.preparedQuery(String.format(MARK_FINISHED, mine)).execute(params))
+          .map(owned);
     });
   }
 

@@ -133,6 +133,26 @@ class JobStoreTest {
   }
 
   @Test
+  void aGroupCompletionWritesOnlyTheJobsStillOwned() {
+    for (int i = 0; i < 3; i++) {
+      submit();
+    }
+    List<Job> leased = await(store.claim("w1", 3, 30), T);
+    Job lost = leased.get(1);
+    TestDatabase.execute(dsn, "UPDATE jobs SET locked_until = UTC_TIMESTAMP(6) - INTERVAL 1 SECOND WHERE id = '" + lost.id() + "'");
+    await(store.reapExpiredLeases(), T);
+    Job taken = await(store.claim("w2", 1, 30), T).get(0);
+    assertThat(taken.id()).isEqualTo(lost.id());
+
+    assertThat(await(store.completeAll(leased), T)).containsExactly(true, false, true);
+    assertThat(await(store.find(leased.get(0).id()), T).status()).isEqualTo(JobStatus.SUCCESS);
+    assertThat(await(store.find(lost.id()), T).status()).isEqualTo(JobStatus.RUNNING);
+    assertThat(await(store.find(leased.get(2).id()), T).status()).isEqualTo(JobStatus.SUCCESS);
+    assertThat(count("SELECT COUNT(*) FROM job_attempts WHERE outcome = 'SUCCESS'")).isEqualTo(2);
+    assertThat(await(store.completeAll(List.of(taken)), T)).containsExactly(true);
+  }
+
+  @Test
   void aReleasedJobIsClaimableAgainWithoutCountingTheAttempt() {
     submit();
     Job leased = await(store.claim("w", 1, 30), T).get(0);
@@ -213,6 +233,7 @@ class JobStoreTest {
   @Test
   void aJobWhoseGuardShowsItFinishedIsClaimedAsFinished() {
     Job job = submit();
+    assertThat(await(store.retry(await(store.claim("w", 1, 30), T).get(0), 0, "first attempt"), T)).isTrue();
     TestDatabase.execute(dsn, "INSERT INTO job_executions (job_id, step_key, created_at) VALUES ('" + job.id() + "', '"
         + JobStore.JOB_FINISHED_STEP + "', UTC_TIMESTAMP(6))");
     assertThat(await(store.claim("w", 1, 30), T).get(0).finishedBefore()).isTrue();

@@ -88,9 +88,10 @@ class HandlerBehaviourTest {
 
   @Test
   void aJobWhoseGuardShowsItFinishedIsMarkedSuccessWithoutRunning() {
-    // a job that fails whenever it runs, whose guard says an earlier attempt finished it
+    // a job that fails whenever it runs, whose guard says its first attempt finished it (its status was
+    // not written: say the database was restored from a backup taken in between)
     app.execute("INSERT INTO jobs (id, type, status, payload, attempts, max_attempts, run_at, lease_token, created_at,"
-        + " updated_at) VALUES ('0000000000000000000000000000f00d', 'fail', 'PENDING', '{\"times\": 99}', 0, 1,"
+        + " updated_at) VALUES ('0000000000000000000000000000f00d', 'fail', 'PENDING', '{\"times\": 99}', 1, 2,"
         + " UTC_TIMESTAMP(6), 0, UTC_TIMESTAMP(6), UTC_TIMESTAMP(6))");
     app.execute("INSERT INTO job_executions (job_id, step_key, created_at) VALUES ('0000000000000000000000000000f00d', '"
         + JobStore.JOB_FINISHED_STEP + "', UTC_TIMESTAMP(6))");
