@@ -13,6 +13,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Deploys the {@code WORKER_POOL_SIZE} workers and records their successful jobs in groups: one
@@ -27,6 +28,7 @@ public final class WorkerPoolVerticle extends VerticleBase {
   /** Workers send a finished job here and wait for the answer: true = recorded, false = the lease was lost. */
   static final String SUCCESS_ADDRESS = "ftscheduler.worker.success";
   private static final int MAX_GROUP = 256;
+  private static final long WRITE_TIMEOUT_MS = 20_000;
 
   private final JobStore store;
   private final JobHandlers handlers;
@@ -57,17 +59,20 @@ public final class WorkerPoolVerticle extends VerticleBase {
     writing = true;
     List<Message<Job>> group = new ArrayList<>(waiting.subList(0, Math.min(MAX_GROUP, waiting.size())));
     waiting.subList(0, group.size()).clear();
-    store.completeAll(group.stream().map(Message::body).toList()).onComplete(written -> {
-      writing = false;
-      if (written.succeeded()) {
-        for (int i = 0; i < group.size(); i++) {
-          group.get(i).reply(written.result().get(i));
-        }
-      } else {
-        log.debug("Could not record {} successful job(s): {}", group.size(), written.cause().toString());
-        group.forEach(success -> success.fail(500, written.cause().toString()));
-      }
-      writeGroup();
-    });
+    store.completeAll(group.stream().map(Message::body).toList())
+        // never wait for ever on the database: the workers try again, and fencing sorts out a late commit
+        .timeout(WRITE_TIMEOUT_MS, TimeUnit.MILLISECONDS)
+        .onComplete(written -> {
+          writing = false;
+          if (written.succeeded()) {
+            for (int i = 0; i < group.size(); i++) {
+              group.get(i).reply(written.result().get(i));
+            }
+          } else {
+            log.debug("Could not record {} successful job(s): {}", group.size(), written.cause().toString());
+            group.forEach(success -> success.fail(500, written.cause().toString()));
+          }
+          writeGroup();
+        });
   }
 }
