@@ -4,6 +4,7 @@ import dev.ftscheduler.config.SchedulerConfig;
 import dev.ftscheduler.testing.CurlCommand;
 import dev.ftscheduler.testing.Receiver;
 import dev.ftscheduler.testing.TestApp;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -108,6 +109,21 @@ class ReadmeTest {
       app.awaitStatus(id, "SUCCESS");
       assertThat(receiver.requests(id + ":http")).isEqualTo(1);
     }
+  }
+
+  @Test
+  void theBatchExampleWorksAndReplaysItsKey() {
+    CurlCommand batch = blocks("bash").stream().filter(b -> b.startsWith("curl") && b.contains("/jobs/batch"))
+        .map(CurlCommand::parse).findFirst().orElseThrow();
+    HttpResponse<String> first = run(batch, "");
+    assertThat(first.statusCode()).as(first.body()).isEqualTo(201);
+    JsonArray entries = new JsonObject(first.body()).getJsonArray("jobs");
+    assertThat(entries).hasSize(2);
+    assertThat(entries.getJsonObject(1).getBoolean("created")).isTrue();
+    JsonArray again = new JsonObject(run(batch, "").body()).getJsonArray("jobs");
+    assertThat(again.getJsonObject(1).getBoolean("created")).isFalse();
+    assertThat(again.getJsonObject(1).getString("id")).isEqualTo(entries.getJsonObject(1).getString("id"));
+    app.awaitStatus(entries.getJsonObject(1).getString("id"), "SUCCESS");
   }
 
   @Test
