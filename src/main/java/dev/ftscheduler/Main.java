@@ -1,6 +1,10 @@
 package dev.ftscheduler;
 
+import dev.ftscheduler.metrics.SchedulerMetrics;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Deployable;
+import io.vertx.core.VertxBuilder;
+import io.vertx.core.VertxOptions;
 import io.vertx.launcher.application.HookContext;
 import io.vertx.launcher.application.VertxApplication;
 import io.vertx.launcher.application.VertxApplicationHooks;
@@ -20,16 +24,35 @@ import java.util.function.Supplier;
  */
 public final class Main implements VertxApplicationHooks {
 
-  private static final Logger log = LoggerFactory.getLogger(Main.class);
+  private static final String LOG_FORMAT = "LOG_FORMAT";
   private final AtomicBoolean stopping = new AtomicBoolean();
+  private final PrometheusMeterRegistry registry = SchedulerMetrics.newRegistry();
 
   public static void main(String[] args) {
+    // before the first logger: logback picks its appender from LOG_FORMAT, and an unknown one would
+    // leave the process silent
+    String format = System.getenv(LOG_FORMAT);
+    boolean unknownFormat = format != null && !format.equals("text") && !format.equals("json");
+    if (unknownFormat) {
+      System.setProperty(LOG_FORMAT, "text");
+      log().warn("LOG_FORMAT={} is neither text nor json; logging as text", format);
+    }
     new VertxApplication(args, new Main()).launch();
+  }
+
+  private static Logger log() {
+    return LoggerFactory.getLogger(Main.class);
+  }
+
+  /** Vert.x reports its HTTP server, pool and event bus metrics to the scheduler's registry. */
+  @Override
+  public VertxBuilder createVertxBuilder(VertxOptions options) {
+    return SchedulerMetrics.vertxBuilder(options, registry);
   }
 
   @Override
   public Supplier<? extends Deployable> verticleSupplier() {
-    return MainVerticle::new;
+    return () -> new MainVerticle(System.getenv(), registry);
   }
 
   @Override
@@ -37,15 +60,15 @@ public final class Main implements VertxApplicationHooks {
     for (String name : new String[] {"TERM", "INT"}) {
       Signal.handle(new Signal(name), signal -> {
         if (!stopping.compareAndSet(false, true)) {
-          log.warn("SIG{} again while stopping: exiting now; running jobs are re-claimed after their lease expires", name);
+          log().warn("SIG{} again while stopping: exiting now; running jobs are re-claimed after their lease expires", name);
           Runtime.getRuntime().halt(1);
         }
-        log.info("SIG{} received: stopping", name);
+        log().info("SIG{} received: stopping", name);
         context.vertx().close().onComplete(closed -> {
           if (closed.failed()) {
-            log.error("Stopping failed", closed.cause());
+            log().error("Stopping failed", closed.cause());
           } else {
-            log.info("Stopped");
+            log().info("Stopped");
           }
           int status = closed.succeeded() ? 0 : 1;
           new Thread(() -> System.exit(status), "exit").start();

@@ -11,8 +11,10 @@ import dev.ftscheduler.handler.JobHandlers;
 import dev.ftscheduler.http.HttpVerticle;
 import dev.ftscheduler.job.Job;
 import dev.ftscheduler.job.JobStore;
+import dev.ftscheduler.metrics.SchedulerMetrics;
 import dev.ftscheduler.worker.WorkerPoolVerticle;
 import io.vertx.core.Future;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.VerticleBase;
 import io.vertx.sqlclient.Pool;
 import org.slf4j.Logger;
@@ -31,18 +33,23 @@ public final class MainVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(MainVerticle.class);
 
   private final Map<String, String> env;
+  private final SchedulerMetrics metrics;
   private SchedulerConfig config;
   private EmbeddedDatabase embedded;
   private Pool pool;
 
-  /** The launcher's constructor: the environment is the process's. */
+  /** With the process's environment, and metrics of its own (Vert.x's are not in them). */
   public MainVerticle() {
-    this(System.getenv());
+    this(System.getenv(), SchedulerMetrics.newRegistry());
   }
 
-  /** With an explicit environment, so tests do not depend on the machine's. */
-  public MainVerticle(Map<String, String> env) {
+  /**
+   * @param env the environment: explicit, so tests do not depend on the machine's
+   * @param registry where the metrics go: the one Vert.x was built with (see {@link SchedulerMetrics#vertxBuilder})
+   */
+  public MainVerticle(Map<String, String> env, PrometheusMeterRegistry registry) {
     this.env = env;
+    this.metrics = new SchedulerMetrics(registry);
   }
 
   @Override
@@ -84,11 +91,11 @@ public final class MainVerticle extends VerticleBase {
     Future<?> workers = Future.succeededFuture();
     if (config.role().runsWorkers()) {
       // the claimer first: idle workers report to it as soon as they start
-      workers = vertx.deployVerticle(new ClaimVerticle(store, config))
-          .compose(id -> vertx.deployVerticle(new WorkerPoolVerticle(store, handlers, config)));
+      workers = vertx.deployVerticle(new ClaimVerticle(store, config, metrics))
+          .compose(id -> vertx.deployVerticle(new WorkerPoolVerticle(store, handlers, config, metrics)));
     }
     // every role serves its health checks on PORT; only api and all serve the REST API there
-    return workers.compose(v -> vertx.deployVerticle(new HttpVerticle(store, handlers, config)));
+    return workers.compose(v -> vertx.deployVerticle(new HttpVerticle(store, handlers, config, metrics)));
   }
 
   @Override

@@ -13,6 +13,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -53,6 +54,24 @@ class JarLaunchIT {
       });
       assertThat(scheduler.terminate(Duration.ofSeconds(30))).isZero();
       assertThat(scheduler.output()).contains("role all, worker id jar-worker").contains("from the jar");
+    }
+  }
+
+  @Test
+  void logFormatJsonWritesOneJsonObjectPerLine() throws Exception {
+    int port = TestApp.freePort();
+    Map<String, String> env = Map.of("DB_DSN", dsn.toUrl(), "PORT", String.valueOf(port), "LOG_FORMAT", "json");
+    try (SchedulerProcess scheduler = SchedulerProcess.startJar("json-logs", env)) {
+      assertThat(scheduler.terminate(Duration.ofSeconds(30))).isZero();
+      List<String> lines = scheduler.output().lines().filter(line -> !line.isBlank()).toList();
+      assertThat(lines).isNotEmpty();
+      for (String line : lines) {
+        JsonObject json = new JsonObject(line);
+        assertThat(json.getString("level")).isNotBlank();
+        assertThat(json.getString("loggerName")).isNotBlank();
+      }
+      assertThat(lines).anySatisfy(line -> assertThat(new JsonObject(line).getString("formattedMessage"))
+          .contains("ft-scheduler started"));
     }
   }
 }

@@ -3,6 +3,7 @@ package dev.ftscheduler.claim;
 import dev.ftscheduler.config.SchedulerConfig;
 import dev.ftscheduler.job.Job;
 import dev.ftscheduler.job.JobStore;
+import dev.ftscheduler.metrics.SchedulerMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
@@ -33,6 +34,7 @@ public final class ClaimVerticle extends VerticleBase {
 
   private final JobStore store;
   private final SchedulerConfig config;
+  private final SchedulerMetrics metrics;
   private final Deque<String> idleWorkers = new ArrayDeque<>();
   private boolean claiming;
   /** The claim in progress, with its hand-offs: stop() waits for it, so no leased job is left behind. */
@@ -42,9 +44,10 @@ public final class ClaimVerticle extends VerticleBase {
   private boolean stopped;
   private long timerId = -1;
 
-  public ClaimVerticle(JobStore store, SchedulerConfig config) {
+  public ClaimVerticle(JobStore store, SchedulerConfig config, SchedulerMetrics metrics) {
     this.store = store;
     this.config = config;
+    this.metrics = metrics;
   }
 
   @Override
@@ -113,6 +116,9 @@ public final class ClaimVerticle extends VerticleBase {
     moreDue = false; // a wake-up while this claim runs sets it again: that job may have missed this claim
     return store.claim(config.workerId(), limit, config.leaseSeconds()).compose(jobs -> {
       moreDue |= jobs.size() == limit;
+      if (!jobs.isEmpty()) {
+        metrics.claimed(jobs.size());
+      }
       return Future.join(jobs.stream().map(this::dispatch).toList()).mapEmpty();
     });
   }

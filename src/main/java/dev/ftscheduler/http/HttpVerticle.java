@@ -8,6 +8,7 @@ import dev.ftscheduler.job.Job;
 import dev.ftscheduler.job.JobStore;
 import dev.ftscheduler.job.NewJob;
 import dev.ftscheduler.job.Submitted;
+import dev.ftscheduler.metrics.SchedulerMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpHeaders;
@@ -25,6 +26,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 /**
@@ -36,18 +38,23 @@ public final class HttpVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(HttpVerticle.class);
   private static final Pattern JOB_ID = Pattern.compile("[0-9a-f]{32}");
   private static final long HEALTH_TIMEOUT_MS = 2000;
+  private static final long STATUS_COUNTS_TTL_NANOS = TimeUnit.SECONDS.toNanos(5);
 
   private final JobStore store;
   private final JobHandlers handlers;
   private final SchedulerConfig config;
+  private final SchedulerMetrics metrics;
   private HttpServer server;
+  /** When the job counts by status were last read for /metrics (System.nanoTime), 0 = never. */
+  private long countsReadAt;
   /** Set when the process begins to stop: /readyz reports DOWN so a load balancer stops sending work. */
   private volatile boolean stopping;
 
-  public HttpVerticle(JobStore store, JobHandlers handlers, SchedulerConfig config) {
+  public HttpVerticle(JobStore store, JobHandlers handlers, SchedulerConfig config, SchedulerMetrics metrics) {
     this.store = store;
     this.handlers = handlers;
     this.config = config;
+    this.metrics = metrics;
   }
 
   @Override
@@ -59,6 +66,7 @@ public final class HttpVerticle extends VerticleBase {
       router.post("/jobs/batch").handler(body).handler(this::submitBatch);
       router.get("/jobs/:id").handler(this::get);
     }
+    router.get("/metrics").handler(this::metrics);
     router.get("/healthz").handler(HealthCheckHandler.createWithHealthChecks(databaseCheck()));
     router.get("/readyz").handler(HealthCheckHandler.createWithHealthChecks(databaseCheck()
         .register("accepting-jobs", promise -> promise.complete(stopping ? Status.KO() : Status.OK()))));
@@ -70,6 +78,20 @@ public final class HttpVerticle extends VerticleBase {
     return server.requestHandler(router).listen(config.port())
         .onSuccess(s -> log.info(config.role().runsApi() ? "HTTP API listening on port {}"
             : "Health checks (/healthz, /readyz) listening on port {}", s.actualPort()));
+  }
+
+  /** Prometheus text; the job counts by status come from a query made at most every few seconds. */
+  private void metrics(RoutingContext ctx) {
+    boolean stale = countsReadAt == 0 || System.nanoTime() - countsReadAt > STATUS_COUNTS_TTL_NANOS;
+    Future<Void> counts = !stale ? Future.succeededFuture() : store.countByStatus()
+        .onSuccess(byStatus -> {
+          metrics.jobsByStatus(byStatus);
+          countsReadAt = System.nanoTime();
+        })
+        .<Void>mapEmpty()
+        .recover(e -> Future.succeededFuture()); // the other metrics still answer while the database is away
+    counts.onComplete(v -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")
+        .end(metrics.scrape()));
   }
 
   /** The database answers; migrations ran before this verticle was deployed. */

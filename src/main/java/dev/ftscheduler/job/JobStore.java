@@ -378,6 +378,15 @@ public final class JobStore {
     }));
   }
 
+  /** How many jobs have each status. */
+  public Future<Map<String, Long>> countByStatus() {
+    return pool.query("SELECT status, COUNT(*) AS jobs FROM jobs GROUP BY status").execute().map(rows -> {
+      Map<String, Long> counts = new HashMap<>();
+      rows.forEach(row -> counts.put(row.getString("status"), row.getLong("jobs")));
+      return counts;
+    });
+  }
+
   /** A round trip to the database, for health checks. */
   public Future<Void> ping() {
     return pool.query("SELECT 1").execute().mapEmpty();

@@ -4,6 +4,7 @@ import dev.ftscheduler.config.SchedulerConfig;
 import dev.ftscheduler.handler.JobHandlers;
 import dev.ftscheduler.job.Job;
 import dev.ftscheduler.job.JobStore;
+import dev.ftscheduler.metrics.SchedulerMetrics;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -33,13 +34,15 @@ public final class WorkerPoolVerticle extends VerticleBase {
   private final JobStore store;
   private final JobHandlers handlers;
   private final SchedulerConfig config;
+  private final SchedulerMetrics metrics;
   private final List<Message<Job>> waiting = new ArrayList<>();
   private boolean writing;
 
-  public WorkerPoolVerticle(JobStore store, JobHandlers handlers, SchedulerConfig config) {
+  public WorkerPoolVerticle(JobStore store, JobHandlers handlers, SchedulerConfig config, SchedulerMetrics metrics) {
     this.store = store;
     this.handlers = handlers;
     this.config = config;
+    this.metrics = metrics;
   }
 
   @Override
@@ -48,7 +51,7 @@ public final class WorkerPoolVerticle extends VerticleBase {
           waiting.add(success);
           writeGroup();
         }).completion()
-        .compose(v -> vertx.deployVerticle(() -> new WorkerVerticle(store, handlers, config),
+        .compose(v -> vertx.deployVerticle(() -> new WorkerVerticle(store, handlers, config, metrics),
             new DeploymentOptions().setInstances(config.workerPoolSize())));
   }
 

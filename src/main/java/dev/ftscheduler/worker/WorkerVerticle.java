@@ -9,6 +9,7 @@ import dev.ftscheduler.handler.PermanentFailure;
 import dev.ftscheduler.handler.RetryLater;
 import dev.ftscheduler.job.Job;
 import dev.ftscheduler.job.JobStore;
+import dev.ftscheduler.metrics.SchedulerMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -17,6 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -40,6 +42,7 @@ public final class WorkerVerticle extends VerticleBase {
   private final JobStore store;
   private final JobHandlers handlers;
   private final SchedulerConfig config;
+  private final SchedulerMetrics metrics;
   private final Backoff backoff;
   private String address;
   private Attempt current;
@@ -55,10 +58,11 @@ public final class WorkerVerticle extends VerticleBase {
   /** Completed when the job in hand has been recorded; stop() waits on it. */
   private Promise<Void> idle = Promise.promise();
 
-  public WorkerVerticle(JobStore store, JobHandlers handlers, SchedulerConfig config) {
+  public WorkerVerticle(JobStore store, JobHandlers handlers, SchedulerConfig config, SchedulerMetrics metrics) {
     this.store = store;
     this.handlers = handlers;
     this.config = config;
+    this.metrics = metrics;
     this.backoff = new Backoff(config.backoffBaseMs(), config.backoffMaxMs(), config.backoffJitter());
     long renewEveryMs = Math.max(1, config.leaseSeconds() * 1000L / 3);
     this.renewEveryNanos = TimeUnit.MILLISECONDS.toNanos(renewEveryMs);
@@ -110,6 +114,7 @@ public final class WorkerVerticle extends VerticleBase {
     Attempt attempt = new Attempt(job, vertx, store);
     current = attempt;
     idle = Promise.promise();
+    metrics.queued(job.type(), Duration.between(job.runAt(), Instant.now()));
     long started = System.nanoTime();
     Future<Void> outcome;
     if (job.finishedBefore()) {
@@ -211,6 +216,7 @@ public final class WorkerVerticle extends VerticleBase {
   private Future<Void> record(Attempt attempt, Throwable failure, long tookMs) {
     Job job = attempt.job();
     if (failure instanceof LeaseLostException || LEASE_LOST.equals(attempt.cancelReason())) {
+      metrics.leaseLost(job.type());
       log.warn("Job {} attempt {} on {} ended after its lease was lost; nothing recorded", job.id(), job.attempts(),
           config.workerId());
       return Future.succeededFuture();
@@ -231,14 +237,18 @@ public final class WorkerVerticle extends VerticleBase {
       write = () -> store.retry(job, delay, error);
       outcome = "retry in " + delay + " ms";
     }
+    boolean dead = failure instanceof PermanentFailure || job.attempts() >= job.maxAttempts();
     return persist(job, write, 0).map(owned -> {
       if (!owned) {
+        metrics.leaseLost(job.type());
         log.warn("Job {} attempt {} on {}: lease lost before the outcome ({}) was recorded; nothing written",
             job.id(), job.attempts(), config.workerId(), outcome);
       } else if (failure == null) {
+        metrics.succeeded(job.type(), Duration.ofMillis(tookMs));
         log.info("Job {} ({}) attempt {}/{} on {}: SUCCESS in {} ms", job.id(), job.type(), job.attempts(),
             job.maxAttempts(), config.workerId(), tookMs);
       } else {
+        metrics.failed(job.type(), Duration.ofMillis(tookMs), dead);
         log.warn("Job {} ({}) attempt {}/{} on {} failed in {} ms: {}; {}", job.id(), job.type(), job.attempts(),
             job.maxAttempts(), config.workerId(), tookMs, error, outcome);
       }

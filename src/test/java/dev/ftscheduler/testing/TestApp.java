@@ -5,6 +5,9 @@ import dev.ftscheduler.config.Dsn;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import dev.ftscheduler.metrics.SchedulerMetrics;
 import io.vertx.core.json.JsonObject;
 
 import java.io.IOException;
@@ -61,9 +64,12 @@ public final class TestApp implements AutoCloseable {
     if (!config.containsKey("PORT")) {
       config.put("PORT", freePort());
     }
-    Vertx vertx = Vertx.vertx();
+    // as the launcher builds it: Vert.x reporting its own metrics to the scheduler's registry
+    PrometheusMeterRegistry registry = SchedulerMetrics.newRegistry();
+    Vertx vertx = SchedulerMetrics.vertxBuilder(new VertxOptions(), registry).build();
     try {
-      await(vertx.deployVerticle(new MainVerticle(Map.of()), new DeploymentOptions().setConfig(config)), Duration.ofMinutes(3));
+      await(vertx.deployVerticle(new MainVerticle(Map.of(), registry), new DeploymentOptions().setConfig(config)),
+          Duration.ofMinutes(3));
     } catch (RuntimeException e) {
       vertx.close();
       throw e;
