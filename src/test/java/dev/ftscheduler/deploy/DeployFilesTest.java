@@ -7,7 +7,10 @@ import org.yaml.snakeyaml.Yaml;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -67,5 +70,29 @@ class DeployFilesTest {
         .containsPattern("(?m)^HEALTHCHECK .*")
         .contains("/readyz")
         .containsPattern("(?m)^FROM .* AS build$");
+  }
+
+  @Test
+  void theDashboardQueriesOnlyDocumentedMetrics() throws Exception {
+    JsonObject dashboard = new JsonObject(Files.readString(Path.of("deploy", "grafana", "dashboards", "ft-scheduler.json")));
+    String readme = Files.readString(Path.of("README.md"));
+    List<String> exprs = dashboard.getJsonArray("panels").stream()
+        .flatMap(panel -> ((JsonObject) panel).getJsonArray("targets").stream())
+        .map(target -> ((JsonObject) target).getString("expr")).toList();
+    assertThat(exprs).hasSizeGreaterThanOrEqualTo(5);
+    Matcher metric = Pattern.compile("\\b((?:job|scheduler|vertx)_[a-z_]+)").matcher(String.join("\n", exprs));
+    int found = 0;
+    while (metric.find()) {
+      String name = metric.group(1).replaceAll("_(bucket|sum|count)$", "");
+      assertThat(readme).as("README documents " + name).contains("`" + name + "`");
+      found++;
+    }
+    assertThat(found).isGreaterThanOrEqualTo(5);
+  }
+
+  @Test
+  void prometheusScrapesTheSchedulerPort() throws Exception {
+    String prometheus = Files.readString(Path.of("deploy", "prometheus.yml"));
+    assertThat(prometheus).contains("api:8086").contains("port: 8086");
   }
 }
