@@ -1,6 +1,7 @@
 package dev.ftscheduler;
 
 import dev.ftscheduler.metrics.SchedulerMetrics;
+import dev.ftscheduler.tracing.Tracing;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Deployable;
 import io.vertx.core.VertxBuilder;
@@ -27,6 +28,7 @@ public final class Main implements VertxApplicationHooks {
   private static final String LOG_FORMAT = "LOG_FORMAT";
   private final AtomicBoolean stopping = new AtomicBoolean();
   private final PrometheusMeterRegistry registry = SchedulerMetrics.newRegistry();
+  private final Tracing tracing = Tracing.fromEnvironment(System.getenv());
 
   public static void main(String[] args) {
     // before the first logger: logback picks its appender from LOG_FORMAT, and an unknown one would
@@ -44,15 +46,15 @@ public final class Main implements VertxApplicationHooks {
     return LoggerFactory.getLogger(Main.class);
   }
 
-  /** Vert.x reports its HTTP server, pool and event bus metrics to the scheduler's registry. */
+  /** Vert.x reports its HTTP server, pool and event bus metrics to the scheduler's registry, and traces when OTEL_* is set. */
   @Override
   public VertxBuilder createVertxBuilder(VertxOptions options) {
-    return SchedulerMetrics.vertxBuilder(options, registry);
+    return tracing.configure(SchedulerMetrics.vertxBuilder(options, registry), options);
   }
 
   @Override
   public Supplier<? extends Deployable> verticleSupplier() {
-    return () -> new MainVerticle(System.getenv(), registry);
+    return () -> new MainVerticle(System.getenv(), registry, tracing);
   }
 
   @Override

@@ -12,6 +12,7 @@ import dev.ftscheduler.http.HttpVerticle;
 import dev.ftscheduler.job.Job;
 import dev.ftscheduler.job.JobStore;
 import dev.ftscheduler.metrics.SchedulerMetrics;
+import dev.ftscheduler.tracing.Tracing;
 import dev.ftscheduler.worker.WorkerPoolVerticle;
 import io.vertx.core.Future;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -34,22 +35,25 @@ public final class MainVerticle extends VerticleBase {
 
   private final Map<String, String> env;
   private final SchedulerMetrics metrics;
+  private final Tracing tracing;
   private SchedulerConfig config;
   private EmbeddedDatabase embedded;
   private Pool pool;
 
-  /** With the process's environment, and metrics of its own (Vert.x's are not in them). */
+  /** With the process's environment, metrics of its own (Vert.x's are not in them), and no tracing. */
   public MainVerticle() {
-    this(System.getenv(), SchedulerMetrics.newRegistry());
+    this(System.getenv(), SchedulerMetrics.newRegistry(), Tracing.OFF);
   }
 
   /**
    * @param env the environment: explicit, so tests do not depend on the machine's
    * @param registry where the metrics go: the one Vert.x was built with (see {@link SchedulerMetrics#vertxBuilder})
+   * @param tracing the OpenTelemetry Vert.x was built with (see {@link Tracing#configure}), or {@link Tracing#OFF}
    */
-  public MainVerticle(Map<String, String> env, PrometheusMeterRegistry registry) {
+  public MainVerticle(Map<String, String> env, PrometheusMeterRegistry registry, Tracing tracing) {
     this.env = env;
     this.metrics = new SchedulerMetrics(registry);
+    this.tracing = tracing;
   }
 
   @Override
@@ -92,10 +96,10 @@ public final class MainVerticle extends VerticleBase {
     if (config.role().runsWorkers()) {
       // the claimer first: idle workers report to it as soon as they start
       workers = vertx.deployVerticle(new ClaimVerticle(store, config, metrics))
-          .compose(id -> vertx.deployVerticle(new WorkerPoolVerticle(store, handlers, config, metrics)));
+          .compose(id -> vertx.deployVerticle(new WorkerPoolVerticle(store, handlers, config, metrics, tracing)));
     }
     // every role serves its health checks on PORT; only api and all serve the REST API there
-    return workers.compose(v -> vertx.deployVerticle(new HttpVerticle(store, handlers, config, metrics)));
+    return workers.compose(v -> vertx.deployVerticle(new HttpVerticle(store, handlers, config, metrics, tracing)));
   }
 
   @Override

@@ -9,6 +9,9 @@ import dev.ftscheduler.job.JobStore;
 import dev.ftscheduler.job.NewJob;
 import dev.ftscheduler.job.Submitted;
 import dev.ftscheduler.metrics.SchedulerMetrics;
+import dev.ftscheduler.tracing.Tracing;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.tracing.TracingPolicy;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpHeaders;
@@ -44,17 +47,20 @@ public final class HttpVerticle extends VerticleBase {
   private final JobHandlers handlers;
   private final SchedulerConfig config;
   private final SchedulerMetrics metrics;
+  private final Tracing tracing;
   private HttpServer server;
   /** When the job counts by status were last read for /metrics (System.nanoTime), 0 = never. */
   private long countsReadAt;
   /** Set when the process begins to stop: /readyz reports DOWN so a load balancer stops sending work. */
   private volatile boolean stopping;
 
-  public HttpVerticle(JobStore store, JobHandlers handlers, SchedulerConfig config, SchedulerMetrics metrics) {
+  public HttpVerticle(JobStore store, JobHandlers handlers, SchedulerConfig config, SchedulerMetrics metrics,
+      Tracing tracing) {
     this.store = store;
     this.handlers = handlers;
     this.config = config;
     this.metrics = metrics;
+    this.tracing = tracing;
   }
 
   @Override
@@ -74,7 +80,8 @@ public final class HttpVerticle extends VerticleBase {
     router.errorHandler(405, ctx -> error(ctx, new ApiError(405, "method_not_allowed", ctx.request().method() + " is not allowed on " + ctx.request().path())));
     router.errorHandler(413, ctx -> error(ctx, new ApiError(413, "body_too_large", "the request body is over " + config.maxBodyBytes() + " bytes (MAX_BODY_BYTES)")));
     router.errorHandler(500, this::internalError);
-    server = vertx.createHttpServer();
+    // a span for every request when tracing is on, not only for requests that bring a trace
+    server = vertx.createHttpServer(new HttpServerOptions().setTracingPolicy(TracingPolicy.ALWAYS));
     return server.requestHandler(router).listen(config.port())
         .onSuccess(s -> log.info(config.role().runsApi() ? "HTTP API listening on port {}"
             : "Health checks (/healthz, /readyz) listening on port {}", s.actualPort()));
@@ -103,7 +110,7 @@ public final class HttpVerticle extends VerticleBase {
 
   private void submit(RoutingContext ctx) {
     NewJob job = SubmitRequest.parse(ctx.body().buffer(), ctx.request().getHeader("Idempotency-Key"), handlers,
-        config.defaultMaxAttempts());
+        config.defaultMaxAttempts()).withTraceContext(tracing.currentTraceparent());
     store.submit(job).onComplete(result -> {
       if (result.failed()) {
         unavailable(ctx, result.cause());
@@ -125,7 +132,9 @@ public final class HttpVerticle extends VerticleBase {
   }
 
   private void submitBatch(RoutingContext ctx) {
-    List<NewJob> jobs = SubmitRequest.parseBatch(ctx.body().buffer(), handlers, config.defaultMaxAttempts());
+    String traceparent = tracing.currentTraceparent();
+    List<NewJob> jobs = SubmitRequest.parseBatch(ctx.body().buffer(), handlers, config.defaultMaxAttempts()).stream()
+        .map(job -> job.withTraceContext(traceparent)).toList();
     store.submitAll(jobs).onComplete(result -> {
       if (result.failed()) {
         unavailable(ctx, result.cause());

@@ -84,7 +84,8 @@ final class SubmitRequest {
     }
     Integer maxAttempts = intIn(json.getValue("max_attempts"), "max_attempts", 1, SchedulerConfig.MAX_ATTEMPTS_LIMIT);
     Integer timeoutMs = intIn(json.getValue("timeout_ms"), "timeout_ms", 1, SchedulerConfig.MAX_TIMEOUT_MS);
-    return new NewJob(type, payload, maxAttempts == null ? defaultMaxAttempts : maxAttempts, timeoutMs, key(idempotencyKey));
+    return new NewJob(type, payload, maxAttempts == null ? defaultMaxAttempts : maxAttempts, timeoutMs, key(idempotencyKey),
+        null);
   }
 
   private static JsonObject object(Buffer body) {

@@ -26,6 +26,7 @@ public record Job(
     String lastError,
     Instant createdAt,
     Instant updatedAt,
+    String traceContext,
     boolean finishedBefore) {
 
   /** The API's view of a job: the seed's fields, then ours. Internal lease fields stay out. */
@@ -58,6 +59,6 @@ public record Job(
   /** This job as leased by a claim: RUNNING, one more attempt, a new lease token. */
   Job leasedTo(String workerId, boolean finishedBefore) {
     return new Job(id, type, JobStatus.RUNNING, payload, attempts + 1, maxAttempts, timeoutMs, idempotencyKey, runAt,
-        workerId, null, leaseToken + 1, lastError, createdAt, updatedAt, finishedBefore);
+        workerId, null, leaseToken + 1, lastError, createdAt, updatedAt, traceContext, finishedBefore);
   }
 }

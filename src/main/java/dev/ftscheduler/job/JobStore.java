@@ -39,12 +39,13 @@ public final class JobStore {
   public static final String JOB_FINISHED_STEP = "$job";
 
   private static final String COLUMNS = "id, type, status, payload, attempts, max_attempts, timeout_ms, idempotency_key,"
-      + " run_at, locked_by, locked_until, lease_token, last_error, created_at, updated_at";
+      + " run_at, locked_by, locked_until, lease_token, last_error, created_at, updated_at, trace_context";
   private static final String SELECT_BY_ID = "SELECT " + COLUMNS + " FROM jobs WHERE id = ?";
   private static final String SELECT_BY_KEY = "SELECT " + COLUMNS + " FROM jobs WHERE idempotency_key = ?";
   private static final String INSERT_INTO = "INSERT INTO jobs (id, type, status, payload, attempts, max_attempts,"
-      + " timeout_ms, idempotency_key, run_at, lease_token, created_at, updated_at) VALUES ";
-  private static final String NEW_ROW = "(?, ?, 'PENDING', ?, 0, ?, ?, ?, UTC_TIMESTAMP(6), 0, UTC_TIMESTAMP(6), UTC_TIMESTAMP(6))";
+      + " timeout_ms, idempotency_key, trace_context, run_at, lease_token, created_at, updated_at) VALUES ";
+  private static final String NEW_ROW = "(?, ?, 'PENDING', ?, 0, ?, ?, ?, ?, UTC_TIMESTAMP(6), 0, UTC_TIMESTAMP(6),"
+      + " UTC_TIMESTAMP(6))";
   private static final String INSERT = INSERT_INTO + NEW_ROW;
   /** Rows per multi-row insert: a batch is written in chunks of these sizes, so few statements get prepared. */
   private static final int MAX_INSERT_ROWS = 512;
@@ -174,7 +175,7 @@ public final class JobStore {
 
   private static void addRow(Tuple params, String id, NewJob job) {
     params.addString(id).addString(job.type()).addString(job.payload().encode()).addInteger(job.maxAttempts())
-        .addValue(job.timeoutMs()).addValue(job.idempotencyKey());
+        .addValue(job.timeoutMs()).addValue(job.idempotencyKey()).addValue(job.traceContext());
   }
 
   /** The job, or null when there is none with this id. */
@@ -417,6 +418,7 @@ public final class JobStore {
         row.getString("last_error"),
         instant(row.getLocalDateTime("created_at")),
         instant(row.getLocalDateTime("updated_at")),
+        row.getString("trace_context"),
         false);
   }
 

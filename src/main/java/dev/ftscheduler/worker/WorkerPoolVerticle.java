@@ -5,6 +5,7 @@ import dev.ftscheduler.handler.JobHandlers;
 import dev.ftscheduler.job.Job;
 import dev.ftscheduler.job.JobStore;
 import dev.ftscheduler.metrics.SchedulerMetrics;
+import dev.ftscheduler.tracing.Tracing;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -35,14 +36,17 @@ public final class WorkerPoolVerticle extends VerticleBase {
   private final JobHandlers handlers;
   private final SchedulerConfig config;
   private final SchedulerMetrics metrics;
+  private final Tracing tracing;
   private final List<Message<Job>> waiting = new ArrayList<>();
   private boolean writing;
 
-  public WorkerPoolVerticle(JobStore store, JobHandlers handlers, SchedulerConfig config, SchedulerMetrics metrics) {
+  public WorkerPoolVerticle(JobStore store, JobHandlers handlers, SchedulerConfig config, SchedulerMetrics metrics,
+      Tracing tracing) {
     this.store = store;
     this.handlers = handlers;
     this.config = config;
     this.metrics = metrics;
+    this.tracing = tracing;
   }
 
   @Override
@@ -51,7 +55,7 @@ public final class WorkerPoolVerticle extends VerticleBase {
           waiting.add(success);
           writeGroup();
         }).completion()
-        .compose(v -> vertx.deployVerticle(() -> new WorkerVerticle(store, handlers, config, metrics),
+        .compose(v -> vertx.deployVerticle(() -> new WorkerVerticle(store, handlers, config, metrics, tracing),
             new DeploymentOptions().setInstances(config.workerPoolSize())));
   }
 

@@ -10,6 +10,9 @@ import dev.ftscheduler.handler.RetryLater;
 import dev.ftscheduler.job.Job;
 import dev.ftscheduler.job.JobStore;
 import dev.ftscheduler.metrics.SchedulerMetrics;
+import dev.ftscheduler.tracing.Tracing;
+import dev.ftscheduler.tracing.Tracing.AttemptSpan;
+import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -43,6 +46,7 @@ public final class WorkerVerticle extends VerticleBase {
   private final JobHandlers handlers;
   private final SchedulerConfig config;
   private final SchedulerMetrics metrics;
+  private final Tracing tracing;
   private final Backoff backoff;
   private String address;
   private Attempt current;
@@ -58,11 +62,13 @@ public final class WorkerVerticle extends VerticleBase {
   /** Completed when the job in hand has been recorded; stop() waits on it. */
   private Promise<Void> idle = Promise.promise();
 
-  public WorkerVerticle(JobStore store, JobHandlers handlers, SchedulerConfig config, SchedulerMetrics metrics) {
+  public WorkerVerticle(JobStore store, JobHandlers handlers, SchedulerConfig config, SchedulerMetrics metrics,
+      Tracing tracing) {
     this.store = store;
     this.handlers = handlers;
     this.config = config;
     this.metrics = metrics;
+    this.tracing = tracing;
     this.backoff = new Backoff(config.backoffBaseMs(), config.backoffMaxMs(), config.backoffJitter());
     long renewEveryMs = Math.max(1, config.leaseSeconds() * 1000L / 3);
     this.renewEveryNanos = TimeUnit.MILLISECONDS.toNanos(renewEveryMs);
@@ -115,6 +121,8 @@ public final class WorkerVerticle extends VerticleBase {
     current = attempt;
     idle = Promise.promise();
     metrics.queued(job.type(), Duration.between(job.runAt(), Instant.now()));
+    AttemptSpan span = tracing.startAttempt((ContextInternal) context, job.id(), job.type(), job.attempts(),
+        job.traceContext());
     long started = System.nanoTime();
     Future<Void> outcome;
     if (job.finishedBefore()) {
@@ -126,6 +134,7 @@ public final class WorkerVerticle extends VerticleBase {
     outcome.onComplete(result -> {
       long tookMs = (System.nanoTime() - started) / 1_000_000;
       record(attempt, result.succeeded() ? null : result.cause(), tookMs).onComplete(recorded -> {
+        span.end(result.succeeded() ? "success" : "failure", result.cause());
         current = null;
         idle.complete();
         askForWork();

@@ -8,6 +8,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import dev.ftscheduler.metrics.SchedulerMetrics;
+import dev.ftscheduler.tracing.Tracing;
 import io.vertx.core.json.JsonObject;
 
 import java.io.IOException;
@@ -61,14 +62,25 @@ public final class TestApp implements AutoCloseable {
 
   /** Starts a scheduler with exactly this configuration (plus a free port if none is given). */
   public static TestApp start(JsonObject config, Dsn dsn, boolean ownsDatabase) {
+    return start(config, dsn, ownsDatabase, Tracing.OFF);
+  }
+
+  /** A scheduler on a fresh database that traces with {@code tracing}. */
+  public static TestApp startTraced(JsonObject overrides, Tracing tracing) {
+    Dsn dsn = TestDatabase.freshDatabase();
+    return start(testConfig().put("DB_DSN", dsn.toUrl()).mergeIn(overrides), dsn, true, tracing);
+  }
+
+  private static TestApp start(JsonObject config, Dsn dsn, boolean ownsDatabase, Tracing tracing) {
     if (!config.containsKey("PORT")) {
       config.put("PORT", freePort());
     }
-    // as the launcher builds it: Vert.x reporting its own metrics to the scheduler's registry
+    // as the launcher builds it: Vert.x reporting its metrics to the scheduler's registry, and tracing
     PrometheusMeterRegistry registry = SchedulerMetrics.newRegistry();
-    Vertx vertx = SchedulerMetrics.vertxBuilder(new VertxOptions(), registry).build();
+    VertxOptions options = new VertxOptions();
+    Vertx vertx = tracing.configure(SchedulerMetrics.vertxBuilder(options, registry), options).build();
     try {
-      await(vertx.deployVerticle(new MainVerticle(Map.of(), registry), new DeploymentOptions().setConfig(config)),
+      await(vertx.deployVerticle(new MainVerticle(Map.of(), registry, tracing), new DeploymentOptions().setConfig(config)),
           Duration.ofMinutes(3));
     } catch (RuntimeException e) {
       vertx.close();
