@@ -39,13 +39,17 @@ class ScalingIT {
       assertThat(cluster.count("SELECT COUNT(*) FROM effects")).as("one effect per job").isEqualTo(jobs);
       assertThat(cluster.count("SELECT COUNT(DISTINCT job_id) FROM effects")).isEqualTo(jobs);
 
-      // a worker serves its health checks on its own port, and no REST API there
+      // a worker serves its health checks and metrics on its own port, and no REST API there
       HttpClient http = HttpClient.newHttpClient();
       String workerBase = "http://127.0.0.1:" + first.port();
       assertThat(http.send(HttpRequest.newBuilder(URI.create(workerBase + "/healthz")).build(),
           HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
       assertThat(http.send(HttpRequest.newBuilder(URI.create(workerBase + "/jobs/0123456789abcdef0123456789abcdef")).build(),
           HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(404);
+      // and its own metrics: the jobs it ran
+      String metrics = http.send(HttpRequest.newBuilder(URI.create(workerBase + "/metrics")).build(),
+          HttpResponse.BodyHandlers.ofString()).body();
+      assertThat(metrics).contains("job_success_total{type=\"effect\"} " + byA + ".0");
     }
   }
 }
