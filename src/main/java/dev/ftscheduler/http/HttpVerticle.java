@@ -152,6 +152,7 @@ public final class HttpVerticle extends VerticleBase {
   private static boolean sameRequest(Job existing, NewJob requested) {
     return existing.type().equals(requested.type())
         && existing.maxAttempts() == requested.maxAttempts()
+        && existing.priority() == requested.priority()
         && Objects.equals(existing.timeoutMs(), requested.timeoutMs())
         && Objects.equals(existing.payload(), requested.payload());
   }

@@ -10,6 +10,9 @@ import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -20,8 +23,14 @@ final class SubmitRequest {
   static final int MAX_TYPE_LENGTH = 100;
   static final int MAX_IDEMPOTENCY_KEY_LENGTH = 255;
   static final int MAX_BATCH = 1000;
-  private static final Set<String> FIELDS = Set.of("type", "payload", "max_attempts", "timeout_ms");
-  private static final Set<String> BATCH_FIELDS = Set.of("type", "payload", "max_attempts", "timeout_ms", "idempotency_key");
+  static final int MIN_PRIORITY = 0;
+  static final int MAX_PRIORITY = 9;
+  /** A job may be scheduled up to this far ahead. */
+  static final long MAX_DELAY_MS = 366L * 24 * 3600 * 1000;
+  private static final Set<String> FIELDS = Set.of("type", "payload", "max_attempts", "timeout_ms", "priority", "run_at",
+      "delay_ms");
+  private static final Set<String> BATCH_FIELDS = Set.of("type", "payload", "max_attempts", "timeout_ms", "priority",
+      "run_at", "delay_ms", "idempotency_key");
 
   private SubmitRequest() {
   }
@@ -84,8 +93,14 @@ final class SubmitRequest {
     }
     Integer maxAttempts = intIn(json.getValue("max_attempts"), "max_attempts", 1, SchedulerConfig.MAX_ATTEMPTS_LIMIT);
     Integer timeoutMs = intIn(json.getValue("timeout_ms"), "timeout_ms", 1, SchedulerConfig.MAX_TIMEOUT_MS);
+    Integer priority = intIn(json.getValue("priority"), "priority", MIN_PRIORITY, MAX_PRIORITY);
+    Instant runAt = runAt(json.getValue("run_at"));
+    Long delayMs = json.getValue("delay_ms") == null ? null : longIn(json.getValue("delay_ms"), "delay_ms", 0, MAX_DELAY_MS);
+    if (runAt != null && delayMs != null) {
+      throw ApiError.badRequest("invalid_run_at", "give run_at or delay_ms, not both");
+    }
     return new NewJob(type, payload, maxAttempts == null ? defaultMaxAttempts : maxAttempts, timeoutMs, key(idempotencyKey),
-        null);
+        null, priority == null ? NewJob.DEFAULT_PRIORITY : priority, runAt, delayMs == null ? 0 : delayMs);
   }
 
   private static JsonObject object(Buffer body) {
@@ -127,14 +142,32 @@ final class SubmitRequest {
 
   /** An optional integer field: null when absent. */
   private static Integer intIn(Object value, String field, int min, int max) {
-    if (value == null) {
-      return null;
-    }
+    return value == null ? null : (int) longIn(value, field, min, max);
+  }
+
+  private static long longIn(Object value, String field, long min, long max) {
     if (!(value instanceof Number number) || number.doubleValue() != Math.rint(number.doubleValue())
         || number.doubleValue() < min || number.doubleValue() > max) {
       throw ApiError.badRequest("invalid_" + field, field + " must be an integer from " + min + " to " + max);
     }
-    return number.intValue();
+    return number.longValue();
+  }
+
+  /** RFC 3339 with an offset (2026-12-01T09:00:00Z, or +01:00); a time in the past means now. */
+  private static Instant runAt(Object value) {
+    if (value == null) {
+      return null;
+    }
+    try {
+      Instant runAt = OffsetDateTime.parse(String.valueOf(value)).toInstant();
+      if (runAt.isAfter(Instant.now().plusMillis(MAX_DELAY_MS))) {
+        throw ApiError.badRequest("invalid_run_at", "run_at must be within a year");
+      }
+      return runAt;
+    } catch (DateTimeParseException e) {
+      throw ApiError.badRequest("invalid_run_at", "run_at must be an RFC 3339 time with an offset,"
+          + " e.g. 2026-12-01T09:00:00Z; got '" + value + "'");
+    }
   }
 
   private static String key(String header) {

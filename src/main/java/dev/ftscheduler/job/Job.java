@@ -13,6 +13,7 @@ import java.time.Instant;
 public record Job(
     String id,
     String type,
+    int priority,
     JobStatus status,
     JsonObject payload,
     int attempts,
@@ -35,6 +36,7 @@ public record Job(
         .put("id", id)
         .put("type", type)
         .put("status", status.name())
+        .put("priority", priority)
         .put("attempts", attempts)
         .put("max_attempts", maxAttempts)
         .put("payload", payload)
@@ -58,7 +60,7 @@ public record Job(
 
   /** This job as leased by a claim: RUNNING, one more attempt, a new lease token. */
   Job leasedTo(String workerId, boolean finishedBefore) {
-    return new Job(id, type, JobStatus.RUNNING, payload, attempts + 1, maxAttempts, timeoutMs, idempotencyKey, runAt,
+    return new Job(id, type, priority, JobStatus.RUNNING, payload, attempts + 1, maxAttempts, timeoutMs, idempotencyKey, runAt,
         workerId, null, leaseToken + 1, lastError, createdAt, updatedAt, traceContext, finishedBefore);
   }
 }

@@ -38,14 +38,15 @@ public final class JobStore {
   /** The guard row that says a job finished; step keys of handlers cannot start with '$'. */
   public static final String JOB_FINISHED_STEP = "$job";
 
-  private static final String COLUMNS = "id, type, status, payload, attempts, max_attempts, timeout_ms, idempotency_key,"
+  private static final String COLUMNS = "id, type, priority, status, payload, attempts, max_attempts, timeout_ms, idempotency_key,"
       + " run_at, locked_by, locked_until, lease_token, last_error, created_at, updated_at, trace_context";
   private static final String SELECT_BY_ID = "SELECT " + COLUMNS + " FROM jobs WHERE id = ?";
   private static final String SELECT_BY_KEY = "SELECT " + COLUMNS + " FROM jobs WHERE idempotency_key = ?";
   private static final String INSERT_INTO = "INSERT INTO jobs (id, type, status, payload, attempts, max_attempts,"
-      + " timeout_ms, idempotency_key, trace_context, run_at, lease_token, created_at, updated_at) VALUES ";
-  private static final String NEW_ROW = "(?, ?, 'PENDING', ?, 0, ?, ?, ?, ?, UTC_TIMESTAMP(6), 0, UTC_TIMESTAMP(6),"
-      + " UTC_TIMESTAMP(6))";
+      + " timeout_ms, idempotency_key, trace_context, priority, run_at, lease_token, created_at, updated_at) VALUES ";
+  // run_at: the one asked for, else now plus the delay (0 by default)
+  private static final String NEW_ROW = "(?, ?, 'PENDING', ?, 0, ?, ?, ?, ?, ?,"
+      + " COALESCE(?, UTC_TIMESTAMP(6) + INTERVAL ? MICROSECOND), 0, UTC_TIMESTAMP(6), UTC_TIMESTAMP(6))";
   private static final String INSERT = INSERT_INTO + NEW_ROW;
   /** Rows per multi-row insert: a batch is written in chunks of these sizes, so few statements get prepared. */
   private static final int MAX_INSERT_ROWS = 512;
@@ -54,9 +55,9 @@ public final class JobStore {
   // Only a job that ran before can have finished before: the guard lookup is skipped for first attempts.
   private static final String SELECT_DUE = "SELECT " + COLUMNS + ", attempts > 0 AND EXISTS (SELECT 1 FROM job_executions e"
       + " WHERE e.job_id = jobs.id AND e.step_key = '" + JOB_FINISHED_STEP + "') AS finished_before"
-      + " FROM jobs FORCE INDEX (ix_jobs_due)"
+      + " FROM jobs FORCE INDEX (ix_jobs_claim)"
       + " WHERE status = 'PENDING' AND run_at <= UTC_TIMESTAMP(6)"
-      + " ORDER BY run_at, id LIMIT ? FOR UPDATE SKIP LOCKED";
+      + " ORDER BY priority, run_at, id LIMIT ? FOR UPDATE SKIP LOCKED";
   private static final String LEASE = "UPDATE jobs SET status = 'RUNNING', locked_by = ?,"
       + " locked_until = UTC_TIMESTAMP(6) + INTERVAL ? SECOND, lease_token = lease_token + 1,"
       + " attempts = attempts + 1, updated_at = UTC_TIMESTAMP(6) WHERE id IN ";
@@ -88,7 +89,7 @@ public final class JobStore {
   private static final String INSERT_GUARD = "INSERT INTO job_executions (job_id, step_key, created_at)"
       + " VALUES (?, ?, UTC_TIMESTAMP(6))";
   private static final String SELECT_GUARD = "SELECT 1 FROM job_executions WHERE job_id = ? AND step_key = ?";
-  private static final String SELECT_EXPIRED = "SELECT id, lease_token, locked_by FROM jobs FORCE INDEX (ix_jobs_due)"
+  private static final String SELECT_EXPIRED = "SELECT id, lease_token, locked_by FROM jobs FORCE INDEX (ix_jobs_claim)"
       + " WHERE status = 'RUNNING' AND locked_until < UTC_TIMESTAMP(6) LIMIT " + REAP_BATCH + " FOR UPDATE SKIP LOCKED";
   // The attempt that lost its lease counts: a job that kills its worker every time ends DEAD.
   private static final String REAP = "UPDATE jobs SET status = IF(attempts >= max_attempts, 'DEAD', 'PENDING'),"
@@ -175,7 +176,10 @@ public final class JobStore {
 
   private static void addRow(Tuple params, String id, NewJob job) {
     params.addString(id).addString(job.type()).addString(job.payload().encode()).addInteger(job.maxAttempts())
-        .addValue(job.timeoutMs()).addValue(job.idempotencyKey()).addValue(job.traceContext());
+        .addValue(job.timeoutMs()).addValue(job.idempotencyKey()).addValue(job.traceContext())
+        .addInteger(job.priority())
+        .addValue(job.runAt() == null ? null : LocalDateTime.ofInstant(job.runAt(), ZoneOffset.UTC))
+        .addLong(job.delayMs() * 1000);
   }
 
   /** The job, or null when there is none with this id. */
@@ -405,6 +409,7 @@ public final class JobStore {
     return new Job(
         row.getString("id"),
         row.getString("type"),
+        row.getInteger("priority"),
         JobStatus.valueOf(row.getString("status")),
         json(row.getValue("payload")),
         row.getInteger("attempts"),

@@ -72,7 +72,7 @@ class JobStoreTest {
   }
 
   private static Job submit() {
-    return await(store.submit(new NewJob("noop", new JsonObject(), 3, null, null, null)), T).job();
+    return await(store.submit(new NewJob("noop", new JsonObject(), 3, null, null)), T).job();
   }
 
   @Test
@@ -251,7 +251,7 @@ class JobStoreTest {
   @Test
   void payloadsRoundTripThroughTheJsonColumn() {
     JsonObject payload = new JsonObject().put("s", "é✓").put("n", 3).put("nested", new JsonObject().put("a", List.of(1, 2)));
-    Job job = await(store.submit(new NewJob("noop", payload, 1, null, null, null)), T).job();
+    Job job = await(store.submit(new NewJob("noop", payload, 1, null, null)), T).job();
     assertThat(await(store.find(job.id()), T).payload()).isEqualTo(payload);
   }
 }
