@@ -16,6 +16,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -51,6 +52,15 @@ class ReadmeTest {
     return blocks;
   }
 
+  /** Every curl command of the README's bash blocks: a command runs until the next line that starts with curl. */
+  private static List<CurlCommand> curls() {
+    return blocks("bash").stream()
+        .flatMap(block -> Arrays.stream(block.split("\n(?=curl )")))
+        .filter(command -> command.startsWith("curl "))
+        .map(CurlCommand::parse)
+        .toList();
+  }
+
   private HttpResponse<String> run(CurlCommand curl, String jobId) {
     String url = curl.url().replace("http://localhost:8086", "http://127.0.0.1:" + app.port).replace("<job_id>", jobId);
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
@@ -71,7 +81,7 @@ class ReadmeTest {
 
   @Test
   void theSeedsCurlCommandsWorkVerbatim() {
-    List<CurlCommand> curls = blocks("bash").stream().filter(b -> b.startsWith("curl")).map(CurlCommand::parse).toList();
+    List<CurlCommand> curls = curls();
     CurlCommand create = curls.get(0);
     assertThat(create.method()).isEqualTo("POST");
     CurlCommand fetch = curls.stream().filter(c -> c.url().endsWith("/jobs/<job_id>")).findFirst().orElseThrow();
@@ -97,7 +107,7 @@ class ReadmeTest {
 
   @Test
   void theWebhookExampleWorksAgainstALoopbackReceiver() {
-    CurlCommand example = blocks("bash").stream().filter(b -> b.contains("\"type\": \"http\"")).map(CurlCommand::parse)
+    CurlCommand example = curls().stream().filter(c -> c.body() != null && c.body().contains("\"type\": \"http\""))
         .findFirst().orElseThrow();
     try (Receiver receiver = new Receiver()) {
       // the documented URL is an example: tests only ever call loopback
@@ -113,8 +123,7 @@ class ReadmeTest {
 
   @Test
   void theBatchExampleWorksAndReplaysItsKey() {
-    CurlCommand batch = blocks("bash").stream().filter(b -> b.startsWith("curl") && b.contains("/jobs/batch"))
-        .map(CurlCommand::parse).findFirst().orElseThrow();
+    CurlCommand batch = curls().stream().filter(c -> c.url().endsWith("/jobs/batch")).findFirst().orElseThrow();
     HttpResponse<String> first = run(batch, "");
     assertThat(first.statusCode()).as(first.body()).isEqualTo(201);
     JsonArray entries = new JsonObject(first.body()).getJsonArray("jobs");
@@ -124,6 +133,20 @@ class ReadmeTest {
     assertThat(again.getJsonObject(1).getBoolean("created")).isFalse();
     assertThat(again.getJsonObject(1).getString("id")).isEqualTo(entries.getJsonObject(1).getString("id"));
     app.awaitStatus(entries.getJsonObject(1).getString("id"), "SUCCESS");
+  }
+
+  @Test
+  void theDeadLetterExamplesWork() {
+    String id = app.submit("{\"type\":\"fail\",\"payload\":{\"times\":9},\"max_attempts\":1}");
+    app.awaitStatus(id, "DEAD");
+    CurlCommand list = curls().stream().filter(c -> c.url().contains("/jobs?status=DEAD")).findFirst().orElseThrow();
+    HttpResponse<String> listed = run(list, "");
+    assertThat(listed.statusCode()).isEqualTo(200);
+    assertThat(listed.body()).contains(id);
+    CurlCommand retry = curls().stream().filter(c -> c.url().endsWith("/retry")).findFirst().orElseThrow();
+    HttpResponse<String> retried = run(retry, id);
+    assertThat(retried.statusCode()).as(retried.body()).isEqualTo(200);
+    assertThat(new JsonObject(retried.body()).getInteger("max_attempts")).isEqualTo(4);
   }
 
   @Test

@@ -5,6 +5,9 @@ import dev.ftscheduler.config.SchedulerConfig;
 import dev.ftscheduler.handler.JobHandlers;
 import dev.ftscheduler.job.BatchEntry;
 import dev.ftscheduler.job.Job;
+import dev.ftscheduler.job.JobFilter;
+import dev.ftscheduler.job.JobStatus;
+import io.vertx.core.buffer.Buffer;
 import dev.ftscheduler.job.JobStore;
 import dev.ftscheduler.job.NewJob;
 import dev.ftscheduler.job.Submitted;
@@ -27,6 +30,7 @@ import io.vertx.ext.web.healthchecks.HealthCheckHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
@@ -70,7 +74,12 @@ public final class HttpVerticle extends VerticleBase {
       BodyHandler body = BodyHandler.create(false).setBodyLimit(config.maxBodyBytes());
       router.post("/jobs").handler(body).handler(this::submit);
       router.post("/jobs/batch").handler(body).handler(this::submitBatch);
+      router.get("/jobs").handler(this::list);
       router.get("/jobs/:id").handler(this::get);
+      router.get("/jobs/:id/attempts").handler(this::attempts);
+      router.post("/jobs/:id/retry").handler(body).handler(this::retry);
+      router.delete("/jobs/:id").handler(this::delete);
+      router.get("/stats").handler(this::stats);
     }
     router.get("/metrics").handler(this::metrics);
     router.get("/healthz").handler(HealthCheckHandler.createWithHealthChecks(databaseCheck()));
@@ -157,11 +166,106 @@ public final class HttpVerticle extends VerticleBase {
         && Objects.equals(existing.payload(), requested.payload());
   }
 
-  private void get(RoutingContext ctx) {
+  private static String jobId(RoutingContext ctx) {
     String id = ctx.pathParam("id");
     if (!JOB_ID.matcher(id).matches()) {
       throw ApiError.badRequest("invalid_id", "job id must be 32 lowercase hex characters");
     }
+    return id;
+  }
+
+  private void list(RoutingContext ctx) {
+    JobFilter filter = ListRequest.parse(ctx.queryParams());
+    // one more than asked: whether there is a next page
+    store.list(new JobFilter(filter.status(), filter.type(), filter.createdFrom(), filter.createdBefore(), filter.after(),
+        filter.limit() + 1)).onComplete(result -> {
+          if (result.failed()) {
+            unavailable(ctx, result.cause());
+            return;
+          }
+          List<Job> jobs = result.result();
+          List<Job> page = jobs.subList(0, Math.min(filter.limit(), jobs.size()));
+          JsonArray items = new JsonArray();
+          page.forEach(job -> items.add(job.toJson()));
+          String next = jobs.size() > filter.limit() ? ListRequest.cursorAfter(page.get(page.size() - 1)) : null;
+          respond(ctx, 200, new JsonObject().put("jobs", items).put("next_cursor", next));
+        });
+  }
+
+  /** Finished attempts from the history, and the one in progress from the job's lease. */
+  private void attempts(RoutingContext ctx) {
+    String id = jobId(ctx);
+    store.find(id).compose(job -> job == null ? Future.succeededFuture((JsonArray) null) : store.attempts(id).map(done -> {
+      JsonArray attempts = new JsonArray(new ArrayList<>(done));
+      if (job.status() == JobStatus.RUNNING) {
+        attempts.add(new JsonObject().put("attempt", job.attempts()).put("worker_id", job.lockedBy())
+            .put("started_at", job.updatedAt().toString()).putNull("finished_at").putNull("outcome").putNull("error"));
+      }
+      return attempts;
+    })).onComplete(result -> {
+      if (result.failed()) {
+        unavailable(ctx, result.cause());
+      } else if (result.result() == null) {
+        error(ctx, new ApiError(404, "not_found", "no job with id " + id));
+      } else {
+        respond(ctx, 200, new JsonObject().put("job_id", id).put("attempts", result.result()));
+      }
+    });
+  }
+
+  /** A DEAD job runnable again: {@code {"attempts": N}} more attempts (default 1). */
+  private void retry(RoutingContext ctx) {
+    String id = jobId(ctx);
+    Buffer body = ctx.body().buffer();
+    JsonObject options = body == null || body.length() == 0 ? new JsonObject() : SubmitRequest.object(body);
+    Integer attempts = SubmitRequest.intIn(options.getValue("attempts"), "attempts", 1, SchedulerConfig.MAX_ATTEMPTS_LIMIT);
+    int extra = attempts == null ? 1 : attempts;
+    changeFinished(ctx, id, store.retryDead(id, extra), "only a DEAD job can be retried", () -> {
+      vertx.eventBus().publish(ClaimVerticle.WAKE_UP_ADDRESS, null);
+      store.find(id).onSuccess(job -> respond(ctx, 200, job.toJson())).onFailure(e -> unavailable(ctx, e));
+    });
+  }
+
+  private void delete(RoutingContext ctx) {
+    String id = jobId(ctx);
+    changeFinished(ctx, id, store.deleteFinished(id), "only a finished (SUCCESS or DEAD) job can be deleted",
+        () -> ctx.response().setStatusCode(204).end());
+  }
+
+  /** Answers a change that applies to some statuses only: done, 404 for no job, 409 for a job in another state. */
+  private void changeFinished(RoutingContext ctx, String id, Future<Boolean> change, String conflict, Runnable done) {
+    change.compose(changed -> changed ? Future.succeededFuture((Job) null) : store.find(id).map(job -> {
+      if (job == null) {
+        throw new ApiError(404, "not_found", "no job with id " + id);
+      }
+      throw new ApiError(409, "conflict", conflict + "; job " + id + " is " + job.status());
+    })).onComplete(result -> {
+      if (result.succeeded()) {
+        done.run();
+      } else if (result.cause() instanceof ApiError apiError) {
+        error(ctx, apiError);
+      } else {
+        unavailable(ctx, result.cause());
+      }
+    });
+  }
+
+  private void stats(RoutingContext ctx) {
+    store.countByStatus().onComplete(result -> {
+      if (result.failed()) {
+        unavailable(ctx, result.cause());
+        return;
+      }
+      JsonObject byStatus = new JsonObject();
+      for (JobStatus status : JobStatus.values()) {
+        byStatus.put(status.name(), result.result().getOrDefault(status.name(), 0L));
+      }
+      respond(ctx, 200, new JsonObject().put("jobs", byStatus));
+    });
+  }
+
+  private void get(RoutingContext ctx) {
+    String id = jobId(ctx);
     store.find(id).onComplete(result -> {
       if (result.failed()) {
         unavailable(ctx, result.cause());

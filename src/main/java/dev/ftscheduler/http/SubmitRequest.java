@@ -103,7 +103,7 @@ final class SubmitRequest {
         null, priority == null ? NewJob.DEFAULT_PRIORITY : priority, runAt, delayMs == null ? 0 : delayMs);
   }
 
-  private static JsonObject object(Buffer body) {
+  static JsonObject object(Buffer body) {
     if (body == null || body.length() == 0) {
       throw ApiError.badRequest("invalid_json", "the request body is empty; send a JSON object");
     }
@@ -141,7 +141,7 @@ final class SubmitRequest {
   }
 
   /** An optional integer field: null when absent. */
-  private static Integer intIn(Object value, String field, int min, int max) {
+  static Integer intIn(Object value, String field, int min, int max) {
     return value == null ? null : (int) longIn(value, field, min, max);
   }
 

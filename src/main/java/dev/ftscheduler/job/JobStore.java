@@ -383,6 +383,84 @@ public final class JobStore {
     }));
   }
 
+  /**
+   * A page of jobs in (created_at, id) order, oldest first: a page starts after the cursor, so
+   * paging misses none and repeats none while new jobs arrive (they come at the end).
+   */
+  public Future<List<Job>> list(JobFilter filter) {
+    StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM jobs WHERE 1 = 1");
+    Tuple params = Tuple.tuple();
+    if (filter.status() != null) {
+      sql.append(" AND status = ?");
+      params.addString(filter.status().name());
+    }
+    if (filter.type() != null) {
+      sql.append(" AND type = ?");
+      params.addString(filter.type());
+    }
+    if (filter.createdFrom() != null) {
+      sql.append(" AND created_at >= ?");
+      params.addValue(utc(filter.createdFrom()));
+    }
+    if (filter.createdBefore() != null) {
+      sql.append(" AND created_at < ?");
+      params.addValue(utc(filter.createdBefore()));
+    }
+    if (filter.after() != null) {
+      sql.append(" AND (created_at > ? OR (created_at = ? AND id > ?))");
+      params.addValue(utc(filter.after().createdAt())).addValue(utc(filter.after().createdAt()))
+          .addString(filter.after().id());
+    }
+    sql.append(" ORDER BY created_at, id LIMIT ?");
+    params.addInteger(filter.limit());
+    return pool.preparedQuery(sql.toString()).execute(params).map(rows -> {
+      List<Job> jobs = new ArrayList<>(rows.size());
+      rows.forEach(row -> jobs.add(toJob(row)));
+      return jobs;
+    });
+  }
+
+  /** The attempts of a job, oldest first; empty when there is no such job or it has not run. */
+  public Future<List<JsonObject>> attempts(String jobId) {
+    return pool.preparedQuery("SELECT attempt, worker_id, started_at, finished_at, outcome, error FROM job_attempts"
+        + " WHERE job_id = ? ORDER BY attempt").execute(Tuple.of(jobId)).map(rows -> {
+          List<JsonObject> attempts = new ArrayList<>(rows.size());
+          for (Row row : rows) {
+            attempts.add(new JsonObject()
+                .put("attempt", row.getInteger("attempt"))
+                .put("worker_id", row.getString("worker_id"))
+                .put("started_at", instant(row.getLocalDateTime("started_at")).toString())
+                .put("finished_at", instant(row.getLocalDateTime("finished_at")).toString())
+                .put("outcome", row.getString("outcome"))
+                .put("error", row.getString("error")));
+          }
+          return attempts;
+        });
+  }
+
+  /**
+   * A DEAD job runnable again, now, with {@code extraAttempts} more attempts (its attempts keep
+   * counting). False when the job is not DEAD.
+   */
+  public Future<Boolean> retryDead(String id, int extraAttempts) {
+    return pool.preparedQuery("UPDATE jobs SET status = 'PENDING', max_attempts = attempts + ?,"
+        + " run_at = UTC_TIMESTAMP(6), locked_until = NULL, updated_at = UTC_TIMESTAMP(6)"
+        + " WHERE id = ? AND status = 'DEAD'").execute(Tuple.of(extraAttempts, id)).map(rows -> rows.rowCount() == 1);
+  }
+
+  /** Deletes a finished (SUCCESS or DEAD) job with its attempts and guard rows. False when it is not finished. */
+  public Future<Boolean> deleteFinished(String id) {
+    return pool.withTransaction(conn -> conn.preparedQuery("DELETE FROM jobs WHERE id = ? AND status IN ('SUCCESS', 'DEAD')")
+        .execute(Tuple.of(id)).compose(deleted -> deleted.rowCount() == 0 ? Future.succeededFuture(false)
+            : conn.preparedQuery("DELETE FROM job_attempts WHERE job_id = ?").execute(Tuple.of(id))
+                .compose(v -> conn.preparedQuery("DELETE FROM job_executions WHERE job_id = ?").execute(Tuple.of(id)))
+                .map(true)));
+  }
+
+  private static LocalDateTime utc(Instant instant) {
+    return LocalDateTime.ofInstant(instant, ZoneOffset.UTC);
+  }
+
   /** How many jobs have each status. */
   public Future<Map<String, Long>> countByStatus() {
     return pool.query("SELECT status, COUNT(*) AS jobs FROM jobs GROUP BY status").execute().map(rows -> {

@@ -211,7 +211,7 @@ class JobsApiTest {
     HttpResponse<String> route = app.get("/nope");
     assertThat(route.statusCode()).isEqualTo(404);
     assertThat(new JsonObject(route.body()).getString("error")).isEqualTo("not_found");
-    HttpResponse<String> method = app.send(app.request("/jobs/abc").DELETE().build());
+    HttpResponse<String> method = app.send(app.request("/jobs/abc").PUT(HttpRequest.BodyPublishers.noBody()).build());
     assertThat(method.statusCode()).isEqualTo(405);
     assertThat(new JsonObject(method.body()).getString("error")).isEqualTo("method_not_allowed");
   }
