@@ -52,4 +52,18 @@ class ScalingIT {
       assertThat(metrics).contains("job_success_total{type=\"effect\"} " + byA + ".0");
     }
   }
+
+  @Test
+  void aCancelThroughTheApiProcessReachesTheWorkerProcessAtItsNextRenewal() throws Exception {
+    try (Cluster cluster = Cluster.create(Map.of())) {
+      cluster.startApi();
+      cluster.startWorker("worker-c");
+      String id = cluster.submit(new JsonObject().put("type", "sleep").put("payload", new JsonObject().put("ms", 60_000)));
+      cluster.awaitCount("SELECT COUNT(*) FROM jobs WHERE status = 'RUNNING'", 1, Duration.ofSeconds(30));
+      assertThat(cluster.send(cluster.request("/jobs/" + id + "/cancel").POST(HttpRequest.BodyPublishers.noBody()))
+          .statusCode()).isEqualTo(202);
+      // LEASE_SECONDS=2: the worker renews every 667 ms and learns of the request then
+      cluster.awaitCount("SELECT COUNT(*) FROM jobs WHERE status = 'CANCELLED'", 1, Duration.ofSeconds(10));
+    }
+  }
 }

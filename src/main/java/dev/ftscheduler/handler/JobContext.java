@@ -51,8 +51,9 @@ public interface JobContext {
   Future<Boolean> externalStep(String key, Function<String, Future<Void>> effect);
 
   /**
-   * Completes when this attempt should stop: its lease was lost, or it ran past its timeout. The
-   * outcome of the attempt is then no longer recorded; long-running handlers should watch it.
+   * Completes when this attempt should stop: its lease was lost, it ran past its timeout, or the
+   * job was cancelled. The handler's own result no longer counts then; long-running handlers should
+   * watch it.
    */
   Future<Void> cancelled();
 

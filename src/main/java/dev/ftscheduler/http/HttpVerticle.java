@@ -12,6 +12,7 @@ import dev.ftscheduler.job.JobStore;
 import dev.ftscheduler.job.NewJob;
 import dev.ftscheduler.job.Submitted;
 import dev.ftscheduler.metrics.SchedulerMetrics;
+import dev.ftscheduler.worker.WorkerVerticle;
 import dev.ftscheduler.tracing.Tracing;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.tracing.TracingPolicy;
@@ -78,6 +79,7 @@ public final class HttpVerticle extends VerticleBase {
       router.get("/jobs/:id").handler(this::get);
       router.get("/jobs/:id/attempts").handler(this::attempts);
       router.post("/jobs/:id/retry").handler(body).handler(this::retry);
+      router.post("/jobs/:id/cancel").handler(this::cancel);
       router.delete("/jobs/:id").handler(this::delete);
       router.get("/stats").handler(this::stats);
     }
@@ -220,15 +222,38 @@ public final class HttpVerticle extends VerticleBase {
     JsonObject options = body == null || body.length() == 0 ? new JsonObject() : SubmitRequest.object(body);
     Integer attempts = SubmitRequest.intIn(options.getValue("attempts"), "attempts", 1, SchedulerConfig.MAX_ATTEMPTS_LIMIT);
     int extra = attempts == null ? 1 : attempts;
-    changeFinished(ctx, id, store.retryDead(id, extra), "only a DEAD job can be retried", () -> {
+    changeFinished(ctx, id, store.retryDead(id, extra), "only a DEAD or CANCELLED job can be retried", () -> {
       vertx.eventBus().publish(ClaimVerticle.WAKE_UP_ADDRESS, null);
       store.find(id).onSuccess(job -> respond(ctx, 200, job.toJson())).onFailure(e -> unavailable(ctx, e));
     });
   }
 
+  /** PENDING: CANCELLED at once (200). RUNNING: its worker is asked to stop (202). Finished: 409. */
+  private void cancel(RoutingContext ctx) {
+    String id = jobId(ctx);
+    store.cancel(id).compose(before -> {
+      if (before == null) {
+        throw new ApiError(404, "not_found", "no job with id " + id);
+      }
+      if (before != JobStatus.PENDING && before != JobStatus.RUNNING) {
+        throw new ApiError(409, "conflict", "job " + id + " is " + before + ": only PENDING and RUNNING jobs can be cancelled");
+      }
+      if (before == JobStatus.RUNNING) {
+        vertx.eventBus().publish(WorkerVerticle.CANCEL_ADDRESS, id);
+      }
+      return store.find(id).onSuccess(job -> respond(ctx, before == JobStatus.RUNNING ? 202 : 200, job.toJson()));
+    }).onFailure(error -> {
+      if (error instanceof ApiError apiError) {
+        error(ctx, apiError);
+      } else {
+        unavailable(ctx, error);
+      }
+    });
+  }
+
   private void delete(RoutingContext ctx) {
     String id = jobId(ctx);
-    changeFinished(ctx, id, store.deleteFinished(id), "only a finished (SUCCESS or DEAD) job can be deleted",
+    changeFinished(ctx, id, store.deleteFinished(id), "only a finished (SUCCESS, DEAD or CANCELLED) job can be deleted",
         () -> ctx.response().setStatusCode(204).end());
   }
 

@@ -1,6 +1,6 @@
 package dev.ftscheduler.job;
 
-/** The life of a job: PENDING → RUNNING → SUCCESS, or back to PENDING for a retry, or DEAD. */
+/** The life of a job: PENDING → RUNNING → SUCCESS, or back to PENDING for a retry, or DEAD; or CANCELLED. */
 public enum JobStatus {
   /** Waiting for its {@code run_at}, or for a worker. */
   PENDING,
@@ -9,5 +9,7 @@ public enum JobStatus {
   /** Finished successfully. */
   SUCCESS,
   /** Failed its last attempt (or failed permanently): the dead-letter queue. */
-  DEAD
+  DEAD,
+  /** Cancelled through the API before it finished. */
+  CANCELLED
 }

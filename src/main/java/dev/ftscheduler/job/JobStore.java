@@ -62,7 +62,11 @@ public final class JobStore {
       + " locked_until = UTC_TIMESTAMP(6) + INTERVAL ? SECOND, lease_token = lease_token + 1,"
       + " attempts = attempts + 1, updated_at = UTC_TIMESTAMP(6) WHERE id IN ";
   private static final String FENCE = " WHERE id = ? AND lease_token = ? AND status = 'RUNNING'";
-  private static final String RENEW = "UPDATE jobs SET locked_until = UTC_TIMESTAMP(6) + INTERVAL ? SECOND" + FENCE;
+  // a job whose cancellation was requested is not renewed: the worker then asks why (see renew)
+  private static final String RENEW = "UPDATE jobs SET locked_until = UTC_TIMESTAMP(6) + INTERVAL ? SECOND" + FENCE
+      + " AND NOT cancel_requested";
+  private static final String CANCELLED = "UPDATE jobs SET status = 'CANCELLED', locked_until = NULL,"
+      + " updated_at = UTC_TIMESTAMP(6)" + FENCE;
   private static final String RETRY = "UPDATE jobs SET status = 'PENDING', locked_until = NULL, last_error = ?,"
       + " run_at = UTC_TIMESTAMP(6) + INTERVAL ? MICROSECOND, updated_at = UTC_TIMESTAMP(6)" + FENCE;
   private static final String BURY = "UPDATE jobs SET status = 'DEAD', locked_until = NULL, last_error = ?,"
@@ -220,10 +224,44 @@ public final class JobStore {
     return n <= 1 ? 1 : Integer.highestOneBit(n - 1) << 1;
   }
 
-  /** Extends the lease; false when it was lost. */
-  public Future<Boolean> renew(Job job, int leaseSeconds) {
+  /** What a lease renewal found. */
+  public enum Renewal { RENEWED, LOST, CANCEL_REQUESTED }
+
+  /** Extends the lease, unless it was lost or the job's cancellation was requested. */
+  public Future<Renewal> renew(Job job, int leaseSeconds) {
     Tuple params = Tuple.of(leaseSeconds, job.id(), job.leaseToken());
-    return pool.preparedQuery(RENEW).execute(params).map(rows -> rows.rowCount() == 1);
+    return pool.preparedQuery(RENEW).execute(params).compose(rows -> rows.rowCount() == 1
+        ? Future.succeededFuture(Renewal.RENEWED)
+        : pool.preparedQuery("SELECT 1 FROM jobs WHERE id = ? AND lease_token = ? AND status = 'RUNNING'"
+            + " AND cancel_requested").execute(Tuple.of(job.id(), job.leaseToken()))
+            .map(cancel -> cancel.size() == 1 ? Renewal.CANCEL_REQUESTED : Renewal.LOST));
+  }
+
+  /**
+   * Cancels a job: a PENDING one at once (→ CANCELLED), a RUNNING one by asking its worker to stop.
+   * Returns the job's status before, or null when there is no such job.
+   */
+  public Future<JobStatus> cancel(String id) {
+    return pool.withTransaction(conn -> conn.preparedQuery("SELECT status FROM jobs WHERE id = ? FOR UPDATE")
+        .execute(Tuple.of(id)).compose(rows -> {
+          if (rows.size() == 0) {
+            return Future.succeededFuture(null);
+          }
+          JobStatus status = JobStatus.valueOf(rows.iterator().next().getString("status"));
+          String change = switch (status) {
+            case PENDING -> "UPDATE jobs SET status = 'CANCELLED', updated_at = UTC_TIMESTAMP(6) WHERE id = ?";
+            case RUNNING -> "UPDATE jobs SET cancel_requested = TRUE WHERE id = ?";
+            default -> null;
+          };
+          return change == null ? Future.succeededFuture(status)
+              : conn.preparedQuery(change).execute(Tuple.of(id)).map(status);
+        }));
+  }
+
+  /** The attempt ended by a cancellation: CANCELLED, fenced. False when the lease was lost. */
+  public Future<Boolean> cancelled(Job job) {
+    return pool.withTransaction(conn -> fenced(conn, END_ATTEMPT, Tuple.of("CANCELLED", "cancelled through the API"), job)
+        .compose(owned -> owned ? fenced(conn, CANCELLED, Tuple.tuple(), job) : Future.succeededFuture(false)));
   }
 
   /** SUCCESS, with the guard row that says so. False when the lease was lost. */
@@ -439,18 +477,19 @@ public final class JobStore {
   }
 
   /**
-   * A DEAD job runnable again, now, with {@code extraAttempts} more attempts (its attempts keep
-   * counting). False when the job is not DEAD.
+   * A DEAD or CANCELLED job runnable again, now, with {@code extraAttempts} more attempts (its
+   * attempts keep counting). False when the job is neither.
    */
   public Future<Boolean> retryDead(String id, int extraAttempts) {
-    return pool.preparedQuery("UPDATE jobs SET status = 'PENDING', max_attempts = attempts + ?,"
+    return pool.preparedQuery("UPDATE jobs SET status = 'PENDING', max_attempts = attempts + ?, cancel_requested = FALSE,"
         + " run_at = UTC_TIMESTAMP(6), locked_until = NULL, updated_at = UTC_TIMESTAMP(6)"
-        + " WHERE id = ? AND status = 'DEAD'").execute(Tuple.of(extraAttempts, id)).map(rows -> rows.rowCount() == 1);
+        + " WHERE id = ? AND status IN ('DEAD', 'CANCELLED')").execute(Tuple.of(extraAttempts, id))
+        .map(rows -> rows.rowCount() == 1);
   }
 
-  /** Deletes a finished (SUCCESS or DEAD) job with its attempts and guard rows. False when it is not finished. */
+  /** Deletes a finished (SUCCESS, DEAD or CANCELLED) job with its attempts and guard rows. False when it is not finished. */
   public Future<Boolean> deleteFinished(String id) {
-    return pool.withTransaction(conn -> conn.preparedQuery("DELETE FROM jobs WHERE id = ? AND status IN ('SUCCESS', 'DEAD')")
+    return pool.withTransaction(conn -> conn.preparedQuery("DELETE FROM jobs WHERE id = ? AND status IN ('SUCCESS', 'DEAD', 'CANCELLED')")
         .execute(Tuple.of(id)).compose(deleted -> deleted.rowCount() == 0 ? Future.succeededFuture(false)
             : conn.preparedQuery("DELETE FROM job_attempts WHERE job_id = ?").execute(Tuple.of(id))
                 .compose(v -> conn.preparedQuery("DELETE FROM job_executions WHERE job_id = ?").execute(Tuple.of(id)))

@@ -38,6 +38,9 @@ public final class WorkerVerticle extends VerticleBase {
 
   private static final Logger log = LoggerFactory.getLogger(WorkerVerticle.class);
   private static final String LEASE_LOST = "lease lost";
+  private static final String CANCELLED = "cancelled through the API";
+  /** Published (locally) with a job id when its cancellation is requested: the worker running it stops it at once. */
+  public static final String CANCEL_ADDRESS = "ftscheduler.worker.cancel";
   private static final long MAX_WRITE_RETRY_DELAY_MS = 5000;
   /** How often a busy worker checks its job's timeout and lease. */
   private static final long TICK_MS = 100;
@@ -79,7 +82,12 @@ public final class WorkerVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     address = "ftscheduler.worker." + UUID.randomUUID();
-    return vertx.eventBus().<Job>localConsumer(address, this::onJob).completion()
+    var cancels = vertx.eventBus().<String>localConsumer(CANCEL_ADDRESS, message -> {
+      if (current != null && current.jobId().equals(message.body())) {
+        current.cancel(CANCELLED);
+      }
+    });
+    return Future.all(vertx.eventBus().<Job>localConsumer(address, this::onJob).completion(), cancels.completion())
         .onSuccess(v -> askForWork());
   }
 
@@ -212,11 +220,16 @@ public final class WorkerVerticle extends VerticleBase {
       if (renewed.failed()) {
         log.warn("Could not renew the lease of job {}: {}", attempt.jobId(), renewed.cause().toString());
         nextRenewal = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(tickMs * 10);
-      } else if (!renewed.result()) {
-        log.warn("Job {} lost its lease (another worker re-claimed it); this attempt stops and writes nothing", attempt.jobId());
-        attempt.cancel(LEASE_LOST);
-      } else {
-        nextRenewal = System.nanoTime() + renewEveryNanos;
+        return;
+      }
+      switch (renewed.result()) {
+        case RENEWED -> nextRenewal = System.nanoTime() + renewEveryNanos;
+        case CANCEL_REQUESTED -> attempt.cancel(CANCELLED);
+        case LOST -> {
+          log.warn("Job {} lost its lease (another worker re-claimed it); this attempt stops and writes nothing",
+              attempt.jobId());
+          attempt.cancel(LEASE_LOST);
+        }
       }
     });
   }
@@ -233,7 +246,10 @@ public final class WorkerVerticle extends VerticleBase {
     String error = failure == null ? null : describe(failure);
     Supplier<Future<Boolean>> write;
     String outcome;
-    if (failure == null) {
+    if (CANCELLED.equals(attempt.cancelReason())) {
+      write = () -> store.cancelled(job);
+      outcome = "CANCELLED";
+    } else if (failure == null) {
       write = () -> vertx.eventBus().<Boolean>request(WorkerPoolVerticle.SUCCESS_ADDRESS, job).map(reply -> reply.body());
       outcome = "SUCCESS";
     } else if (failure instanceof PermanentFailure || job.attempts() >= job.maxAttempts()) {
@@ -247,11 +263,15 @@ public final class WorkerVerticle extends VerticleBase {
       outcome = "retry in " + delay + " ms";
     }
     boolean dead = failure instanceof PermanentFailure || job.attempts() >= job.maxAttempts();
+    boolean cancelled = CANCELLED.equals(attempt.cancelReason());
     return persist(job, write, 0).map(owned -> {
       if (!owned) {
         metrics.leaseLost(job.type());
         log.warn("Job {} attempt {} on {}: lease lost before the outcome ({}) was recorded; nothing written",
             job.id(), job.attempts(), config.workerId(), outcome);
+      } else if (cancelled) {
+        log.info("Job {} ({}) attempt {}/{} on {}: CANCELLED after {} ms", job.id(), job.type(), job.attempts(),
+            job.maxAttempts(), config.workerId(), tookMs);
       } else if (failure == null) {
         metrics.succeeded(job.type(), Duration.ofMillis(tookMs));
         log.info("Job {} ({}) attempt {}/{} on {}: SUCCESS in {} ms", job.id(), job.type(), job.attempts(),

@@ -93,6 +93,30 @@ class JobAdminTest {
   }
 
   @Test
+  void aPendingJobIsCancelledAtOnceAndCanBeRetried() {
+    String id = app.submit("{\"type\":\"noop\",\"delay_ms\":3600000}");
+    HttpResponse<String> cancelled = app.post("/jobs/" + id + "/cancel", "");
+    assertThat(cancelled.statusCode()).isEqualTo(200);
+    assertThat(body(cancelled).getString("status")).isEqualTo("CANCELLED");
+    assertThat(app.post("/jobs/" + id + "/cancel", "").statusCode()).as("already finished").isEqualTo(409);
+    assertThat(app.post("/jobs/" + id + "/retry", "").statusCode()).isEqualTo(200);
+    app.awaitStatus(id, "SUCCESS");
+  }
+
+  @Test
+  void aRunningJobIsToldThroughItsContextAndEndsCancelled() {
+    String id = app.submit("{\"type\":\"sleep\",\"payload\":{\"ms\":60000}}");
+    TestApp.awaitCondition("it to run", () -> "RUNNING".equals(app.job(id).getString("status")));
+    HttpResponse<String> requested = app.post("/jobs/" + id + "/cancel", "");
+    assertThat(requested.statusCode()).isEqualTo(202);
+    JsonObject job = app.awaitStatus(id, "CANCELLED");
+    assertThat(job.getInteger("attempts")).isEqualTo(1);
+    JsonArray attempts = body(app.get("/jobs/" + id + "/attempts")).getJsonArray("attempts");
+    assertThat(attempts.getJsonObject(0).getString("outcome")).isEqualTo("CANCELLED");
+    assertThat(app.post("/jobs/0123456789abcdef0123456789abcdef/cancel", "").statusCode()).isEqualTo(404);
+  }
+
+  @Test
   void statsCountJobsByStatus() {
     JsonObject stats = body(app.get("/stats")).getJsonObject("jobs");
     assertThat(stats.fieldNames()).contains("PENDING", "RUNNING", "SUCCESS", "DEAD");

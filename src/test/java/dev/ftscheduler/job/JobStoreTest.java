@@ -119,7 +119,7 @@ class JobStoreTest {
     Job second = await(store.claim("w2", 1, 30), T).get(0);
     assertThat(second.leaseToken()).isGreaterThan(first.leaseToken());
 
-    assertThat(await(store.renew(first, 30), T)).isFalse();
+    assertThat(await(store.renew(first, 30), T)).isEqualTo(JobStore.Renewal.LOST);
     assertThat(await(store.complete(first), T)).isFalse();
     assertThat(await(store.retry(first, 0, "zombie"), T)).isFalse();
     assertThat(await(store.bury(first, "zombie"), T)).isFalse();
