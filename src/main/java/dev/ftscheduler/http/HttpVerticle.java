@@ -31,6 +31,8 @@ import io.vertx.ext.web.healthchecks.HealthCheckHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -46,6 +48,8 @@ public final class HttpVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(HttpVerticle.class);
   private static final Pattern JOB_ID = Pattern.compile("[0-9a-f]{32}");
   private static final long HEALTH_TIMEOUT_MS = 2000;
+  /** The API's OpenAPI 3 document, kept beside the code (src/main/resources/openapi.yaml). */
+  private static final Buffer OPENAPI = openApi();
   private static final long STATUS_COUNTS_TTL_NANOS = TimeUnit.SECONDS.toNanos(5);
 
   private final JobStore store;
@@ -54,6 +58,7 @@ public final class HttpVerticle extends VerticleBase {
   private final SchedulerMetrics metrics;
   private final Tracing tracing;
   private HttpServer server;
+  private Router router;
   /** When the job counts by status were last read for /metrics (System.nanoTime), 0 = never. */
   private long countsReadAt;
   /** Set when the process begins to stop: /readyz reports DOWN so a load balancer stops sending work. */
@@ -84,6 +89,8 @@ public final class HttpVerticle extends VerticleBase {
       router.get("/stats").handler(this::stats);
     }
     router.get("/metrics").handler(this::metrics);
+    router.get("/openapi.yaml").handler(ctx -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/yaml")
+        .end(OPENAPI));
     router.get("/healthz").handler(HealthCheckHandler.createWithHealthChecks(databaseCheck()));
     router.get("/readyz").handler(HealthCheckHandler.createWithHealthChecks(databaseCheck()
         .register("accepting-jobs", promise -> promise.complete(stopping ? Status.KO() : Status.OK()))));
@@ -92,6 +99,7 @@ public final class HttpVerticle extends VerticleBase {
     router.errorHandler(413, ctx -> error(ctx, new ApiError(413, "body_too_large", "the request body is over " + config.maxBodyBytes() + " bytes (MAX_BODY_BYTES)")));
     router.errorHandler(500, this::internalError);
     // a span for every request when tracing is on, not only for requests that bring a trace
+    this.router = router;
     server = vertx.createHttpServer(new HttpServerOptions().setTracingPolicy(TracingPolicy.ALWAYS));
     return server.requestHandler(router).listen(config.port())
         .onSuccess(s -> log.info(config.role().runsApi() ? "HTTP API listening on port {}"
@@ -166,6 +174,22 @@ public final class HttpVerticle extends VerticleBase {
         && existing.priority() == requested.priority()
         && Objects.equals(existing.timeoutMs(), requested.timeoutMs())
         && Objects.equals(existing.payload(), requested.payload());
+  }
+
+  private static Buffer openApi() {
+    try (InputStream in = HttpVerticle.class.getResourceAsStream("/openapi.yaml")) {
+      return Buffer.buffer(in.readAllBytes());
+    } catch (IOException | NullPointerException e) {
+      throw new IllegalStateException("openapi.yaml is missing from the class path", e);
+    }
+  }
+
+  /** "METHOD path" of every route, paths in OpenAPI's {param} form: for the test that holds the document to them. */
+  List<String> routes() {
+    List<String> routes = new ArrayList<>();
+    router.getRoutes().forEach(route -> route.methods().forEach(method ->
+        routes.add(method.name() + " " + route.getPath().replaceAll(":(\\w+)", "{$1}"))));
+    return routes;
   }
 
   private static String jobId(RoutingContext ctx) {
