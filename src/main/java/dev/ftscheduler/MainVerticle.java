@@ -12,6 +12,7 @@ import dev.ftscheduler.http.HttpVerticle;
 import dev.ftscheduler.job.Job;
 import dev.ftscheduler.job.JobStore;
 import dev.ftscheduler.metrics.SchedulerMetrics;
+import dev.ftscheduler.retention.RetentionVerticle;
 import dev.ftscheduler.tracing.Tracing;
 import dev.ftscheduler.worker.WorkerPoolVerticle;
 import io.vertx.core.Future;
@@ -96,7 +97,8 @@ public final class MainVerticle extends VerticleBase {
     if (config.role().runsWorkers()) {
       // the claimer first: idle workers report to it as soon as they start
       workers = vertx.deployVerticle(new ClaimVerticle(store, config, metrics))
-          .compose(id -> vertx.deployVerticle(new WorkerPoolVerticle(store, handlers, config, metrics, tracing)));
+          .compose(id -> vertx.deployVerticle(new WorkerPoolVerticle(store, handlers, config, metrics, tracing)))
+          .compose(id -> vertx.deployVerticle(new RetentionVerticle(store, config)));
     }
     // every role serves its health checks on PORT; only api and all serve the REST API there
     return workers.compose(v -> vertx.deployVerticle(new HttpVerticle(store, handlers, config, metrics, tracing)));

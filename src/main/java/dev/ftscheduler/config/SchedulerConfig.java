@@ -11,10 +11,13 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Every setting of the scheduler. Keys are the environment variable names, in the config file
@@ -40,11 +43,15 @@ public record SchedulerConfig(
     int embeddedDbPort,
     int maxBodyBytes,
     int defaultMaxAttempts,
-    long jobTimeoutMs) {
+    long jobTimeoutMs,
+    Duration retentionSuccess,
+    Duration retentionDead,
+    long retentionIntervalMs) {
 
   public static final String DEFAULT_CONFIG_FILE = "conf/config.json";
   public static final int MAX_ATTEMPTS_LIMIT = 1000;
   public static final int MAX_TIMEOUT_MS = 86_400_000;
+  private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(d|h|m|s|ms)?");
 
   /** Built-in defaults: the seed's, plus ours. DB_DSN and WORKER_ID have computed defaults. */
   public static JsonObject defaults() {
@@ -65,7 +72,10 @@ public record SchedulerConfig(
         .put("EMBEDDED_DB_PORT", 3307)
         .put("MAX_BODY_BYTES", 1048576)
         .put("DEFAULT_MAX_ATTEMPTS", 3)
-        .put("JOB_TIMEOUT_MS", 300000);
+        .put("JOB_TIMEOUT_MS", 300000)
+        .put("RETENTION_SUCCESS", "7d")
+        .put("RETENTION_DEAD", "30d")
+        .put("RETENTION_INTERVAL_MS", 60000);
   }
 
   /** Every key the scheduler reads; anything else in the environment is ignored. */
@@ -73,7 +83,7 @@ public record SchedulerConfig(
       "DB_DSN", "PORT", "WORKER_ID", "POLL_INTERVAL_MS", "LEASE_SECONDS", "WORKER_POOL_SIZE",
       "JOB_QUEUE_SIZE", "BACKOFF_BASE_MS", "BACKOFF_MAX_MS", "BACKOFF_JITTER", "FAIL_RATE", "ROLE",
       "DATA_DIR", "SHUTDOWN_TIMEOUT_MS", "DB_POOL_SIZE", "EMBEDDED_DB_PORT", "MAX_BODY_BYTES",
-      "DEFAULT_MAX_ATTEMPTS", "JOB_TIMEOUT_MS");
+      "DEFAULT_MAX_ATTEMPTS", "JOB_TIMEOUT_MS", "RETENTION_SUCCESS", "RETENTION_DEAD", "RETENTION_INTERVAL_MS");
 
   /**
    * Merges defaults, the config file and the environment with vertx-config.
@@ -135,7 +145,10 @@ public record SchedulerConfig(
         intIn(c, "EMBEDDED_DB_PORT", 0, 65535),
         intIn(c, "MAX_BODY_BYTES", 1024, 1 << 30),
         intIn(c, "DEFAULT_MAX_ATTEMPTS", 1, MAX_ATTEMPTS_LIMIT),
-        longIn(c, "JOB_TIMEOUT_MS", 1, MAX_TIMEOUT_MS));
+        longIn(c, "JOB_TIMEOUT_MS", 1, MAX_TIMEOUT_MS),
+        duration(c, "RETENTION_SUCCESS"),
+        duration(c, "RETENTION_DEAD"),
+        longIn(c, "RETENTION_INTERVAL_MS", 100, 86_400_000));
     if (config.backoffMaxMs < config.backoffBaseMs) {
       throw new IllegalArgumentException("BACKOFF_MAX_MS (" + config.backoffMaxMs
           + ") must not be below BACKOFF_BASE_MS (" + config.backoffBaseMs + ")");
@@ -152,6 +165,30 @@ public record SchedulerConfig(
       host = Optional.ofNullable(System.getenv("HOSTNAME")).orElse("worker");
     }
     return host + "-" + ProcessHandle.current().pid();
+  }
+
+  /** A duration such as 7d, 12h, 30m, 45s or 500ms; 0 keeps jobs for ever. */
+  private static Duration duration(JsonObject c, String key) {
+    String text = string(c, key, "").trim();
+    Matcher m = DURATION.matcher(text);
+    if (!m.matches()) {
+      throw new IllegalArgumentException(key + " must be a duration such as 7d, 12h, 30m, 45s, 500ms or 0; got '" + text + "'");
+    }
+    long amount = Long.parseLong(m.group(1));
+    String unit = m.group(2) == null ? "" : m.group(2);
+    return switch (unit) {
+      case "d" -> Duration.ofDays(amount);
+      case "h" -> Duration.ofHours(amount);
+      case "m" -> Duration.ofMinutes(amount);
+      case "s" -> Duration.ofSeconds(amount);
+      case "ms" -> Duration.ofMillis(amount);
+      default -> {
+        if (amount != 0) {
+          throw new IllegalArgumentException(key + " needs a unit (d, h, m, s, ms); got '" + text + "'");
+        }
+        yield Duration.ZERO;
+      }
+    };
   }
 
   private static ConfigStoreOptions jsonStore(JsonObject json) {

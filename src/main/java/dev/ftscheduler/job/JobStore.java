@@ -11,6 +11,7 @@ import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
@@ -498,6 +499,45 @@ public final class JobStore {
 
   private static LocalDateTime utc(Instant instant) {
     return LocalDateTime.ofInstant(instant, ZoneOffset.UTC);
+  }
+
+  /**
+   * Takes or extends the named lease for {@code holder}: true while this holder has it. One holder
+   * at a time across every process; a holder that dies loses it when it runs out.
+   */
+  public Future<Boolean> holdLease(String name, String holder, Duration length) {
+    return pool.preparedQuery("UPDATE leases SET holder = ?, until = UTC_TIMESTAMP(6) + INTERVAL ? MICROSECOND"
+        + " WHERE name = ? AND (until IS NULL OR until < UTC_TIMESTAMP(6) OR holder = ?)")
+        .execute(Tuple.of(holder, length.toNanos() / 1000, name, holder)).map(rows -> rows.rowCount() == 1);
+  }
+
+  /**
+   * Deletes up to {@code limit} jobs of these statuses that finished more than {@code age} ago, with
+   * their attempts and guard rows; returns how many. (created_at ≤ updated_at: the created_at index
+   * narrows the scan, updated_at decides.)
+   */
+  public Future<Integer> deleteFinishedBefore(List<JobStatus> statuses, Duration age, int limit) {
+    String in = "(" + "?, ".repeat(statuses.size() - 1) + "?)";
+    long micros = age.toNanos() / 1000;
+    Tuple params = Tuple.of(micros, micros);
+    statuses.forEach(status -> params.addString(status.name()));
+    params.addInteger(limit);
+    return pool.withTransaction(conn -> conn.preparedQuery("SELECT id FROM jobs"
+        + " WHERE created_at < UTC_TIMESTAMP(6) - INTERVAL ? MICROSECOND"
+        + " AND updated_at < UTC_TIMESTAMP(6) - INTERVAL ? MICROSECOND AND status IN " + in
+        + " ORDER BY created_at LIMIT ? FOR UPDATE SKIP LOCKED").execute(params).compose(rows -> {
+          if (rows.size() == 0) {
+            return Future.succeededFuture(0);
+          }
+          List<String> ids = new ArrayList<>();
+          rows.forEach(row -> ids.add(row.getString("id")));
+          Tuple idParams = Tuple.tuple();
+          String idList = paddedIds(ids, idParams);
+          return conn.preparedQuery("DELETE FROM job_attempts WHERE job_id IN " + idList).execute(idParams)
+              .compose(v -> conn.preparedQuery("DELETE FROM job_executions WHERE job_id IN " + idList).execute(idParams))
+              .compose(v -> conn.preparedQuery("DELETE FROM jobs WHERE id IN " + idList).execute(idParams))
+              .map(ids.size());
+        }));
   }
 
   /** How many jobs have each status. */

@@ -249,6 +249,16 @@ class JobStoreTest {
   }
 
   @Test
+  void aLeaseHasOneHolderUntilItRunsOut() {
+    TestDatabase.execute(dsn, "UPDATE leases SET holder = NULL, until = NULL WHERE name = 'retention'");
+    assertThat(await(store.holdLease("retention", "a", Duration.ofSeconds(30)), T)).isTrue();
+    assertThat(await(store.holdLease("retention", "b", Duration.ofSeconds(30)), T)).as("a holds it").isFalse();
+    assertThat(await(store.holdLease("retention", "a", Duration.ofSeconds(30)), T)).as("a extends it").isTrue();
+    TestDatabase.execute(dsn, "UPDATE leases SET until = UTC_TIMESTAMP(6) - INTERVAL 1 SECOND WHERE name = 'retention'");
+    assertThat(await(store.holdLease("retention", "b", Duration.ofSeconds(30)), T)).as("a's ran out").isTrue();
+  }
+
+  @Test
   void payloadsRoundTripThroughTheJsonColumn() {
     JsonObject payload = new JsonObject().put("s", "é✓").put("n", 3).put("nested", new JsonObject().put("a", List.of(1, 2)));
     Job job = await(store.submit(new NewJob("noop", payload, 1, null, null)), T).job();
