@@ -3,6 +3,7 @@ package dev.ftscheduler;
 import dev.ftscheduler.claim.ClaimVerticle;
 import dev.ftscheduler.claim.LocalCodec;
 import dev.ftscheduler.config.Dsn;
+import dev.ftscheduler.config.QueueConfig;
 import dev.ftscheduler.config.SchedulerConfig;
 import dev.ftscheduler.db.Database;
 import dev.ftscheduler.db.EmbeddedDatabase;
@@ -95,10 +96,12 @@ public final class MainVerticle extends VerticleBase {
     }
     Future<?> workers = Future.succeededFuture();
     if (config.role().runsWorkers()) {
-      // the claimer first: idle workers report to it as soon as they start
-      workers = vertx.deployVerticle(new ClaimVerticle(store, config, metrics))
-          .compose(id -> vertx.deployVerticle(new WorkerPoolVerticle(store, handlers, config, metrics, tracing)))
-          .compose(id -> vertx.deployVerticle(new RetentionVerticle(store, config)));
+      for (QueueConfig queue : config.queues()) {
+        // per queue, the claimer first: idle workers report to it as soon as they start
+        workers = workers.compose(v -> vertx.deployVerticle(new ClaimVerticle(store, config, metrics, queue)))
+            .compose(id -> vertx.deployVerticle(new WorkerPoolVerticle(store, handlers, config, metrics, tracing, queue)));
+      }
+      workers = workers.compose(id -> vertx.deployVerticle(new RetentionVerticle(store, config)));
     }
     // every role serves its health checks on PORT; only api and all serve the REST API there
     return workers.compose(v -> vertx.deployVerticle(new HttpVerticle(store, handlers, config, metrics, tracing)));

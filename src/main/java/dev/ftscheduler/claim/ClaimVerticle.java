@@ -1,5 +1,6 @@
 package dev.ftscheduler.claim;
 
+import dev.ftscheduler.config.QueueConfig;
 import dev.ftscheduler.config.SchedulerConfig;
 import dev.ftscheduler.job.Job;
 import dev.ftscheduler.job.JobStore;
@@ -14,8 +15,8 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 
 /**
- * Claims due jobs from the database and hands each to an idle worker. Workers pull: an idle
- * worker sends its address to {@link #IDLE_ADDRESS}; a claim asks for at most as many jobs as
+ * Claims the due jobs of one queue and hands each to an idle worker of that queue. Workers pull: an
+ * idle worker sends its address to {@link #idleAddress}; a claim asks for at most as many jobs as
  * workers are waiting (and at most {@code JOB_QUEUE_SIZE}), so no job is leased that cannot start
  * at once.
  *
@@ -27,14 +28,13 @@ public final class ClaimVerticle extends VerticleBase {
 
   private static final Logger log = LoggerFactory.getLogger(ClaimVerticle.class);
 
-  /** Workers send their own event-bus address here when they are free. */
-  public static final String IDLE_ADDRESS = "ftscheduler.claim.idle";
-  /** Published (locally) after a job is inserted, so an idle process starts it within milliseconds. */
+  /** Published (locally) with the queue's name after a job is inserted, so an idle process starts it within milliseconds. */
   public static final String WAKE_UP_ADDRESS = "ftscheduler.claim.wake-up";
 
   private final JobStore store;
   private final SchedulerConfig config;
   private final SchedulerMetrics metrics;
+  private final QueueConfig queue;
   private final Deque<String> idleWorkers = new ArrayDeque<>();
   private boolean claiming;
   /** The claim in progress, with its hand-offs: stop() waits for it, so no leased job is left behind. */
@@ -44,18 +44,26 @@ public final class ClaimVerticle extends VerticleBase {
   private boolean stopped;
   private long timerId = -1;
 
-  public ClaimVerticle(JobStore store, SchedulerConfig config, SchedulerMetrics metrics) {
+  public ClaimVerticle(JobStore store, SchedulerConfig config, SchedulerMetrics metrics, QueueConfig queue) {
     this.store = store;
     this.config = config;
     this.metrics = metrics;
+    this.queue = queue;
+  }
+
+  /** Where the workers of {@code queue} send their own event-bus address when they are free. */
+  public static String idleAddress(String queue) {
+    return "ftscheduler.claim.idle." + queue;
   }
 
   @Override
   public Future<?> start() {
-    var idle = vertx.eventBus().<String>localConsumer(IDLE_ADDRESS, this::onWorkerIdle);
-    var wakeUp = vertx.eventBus().localConsumer(WAKE_UP_ADDRESS, message -> {
-      moreDue = true;
-      claimSoon();
+    var idle = vertx.eventBus().<String>localConsumer(idleAddress(queue.name()), this::onWorkerIdle);
+    var wakeUp = vertx.eventBus().<String>localConsumer(WAKE_UP_ADDRESS, message -> {
+      if (queue.name().equals(message.body())) {
+        moreDue = true;
+        claimSoon();
+      }
     });
     return Future.all(idle.completion(), wakeUp.completion())
         .onSuccess(v -> poll(true));
@@ -110,11 +118,12 @@ public final class ClaimVerticle extends VerticleBase {
 
   private Future<Void> claim() {
     int limit = Math.min(idleWorkers.size(), config.jobQueueSize());
+    // the reaper runs in every claimer; the claim takes this claimer's queue only
     if (limit == 0) {
       return Future.succeededFuture();
     }
     moreDue = false; // a wake-up while this claim runs sets it again: that job may have missed this claim
-    return store.claim(config.workerId(), limit, config.leaseSeconds()).compose(jobs -> {
+    return store.claim(queue.name(), config.workerId(), limit, config.leaseSeconds()).compose(jobs -> {
       moreDue |= jobs.size() == limit;
       if (!jobs.isEmpty()) {
         metrics.claimed(jobs.size());

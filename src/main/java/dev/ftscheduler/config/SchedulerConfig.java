@@ -46,7 +46,8 @@ public record SchedulerConfig(
     long jobTimeoutMs,
     Duration retentionSuccess,
     Duration retentionDead,
-    long retentionIntervalMs) {
+    long retentionIntervalMs,
+    List<QueueConfig> queues) {
 
   public static final String DEFAULT_CONFIG_FILE = "conf/config.json";
   public static final int MAX_ATTEMPTS_LIMIT = 1000;
@@ -75,7 +76,8 @@ public record SchedulerConfig(
         .put("JOB_TIMEOUT_MS", 300000)
         .put("RETENTION_SUCCESS", "7d")
         .put("RETENTION_DEAD", "30d")
-        .put("RETENTION_INTERVAL_MS", 60000);
+        .put("RETENTION_INTERVAL_MS", 60000)
+        .put("QUEUES", "");
   }
 
   /** Every key the scheduler reads; anything else in the environment is ignored. */
@@ -83,7 +85,8 @@ public record SchedulerConfig(
       "DB_DSN", "PORT", "WORKER_ID", "POLL_INTERVAL_MS", "LEASE_SECONDS", "WORKER_POOL_SIZE",
       "JOB_QUEUE_SIZE", "BACKOFF_BASE_MS", "BACKOFF_MAX_MS", "BACKOFF_JITTER", "FAIL_RATE", "ROLE",
       "DATA_DIR", "SHUTDOWN_TIMEOUT_MS", "DB_POOL_SIZE", "EMBEDDED_DB_PORT", "MAX_BODY_BYTES",
-      "DEFAULT_MAX_ATTEMPTS", "JOB_TIMEOUT_MS", "RETENTION_SUCCESS", "RETENTION_DEAD", "RETENTION_INTERVAL_MS");
+      "DEFAULT_MAX_ATTEMPTS", "JOB_TIMEOUT_MS", "RETENTION_SUCCESS", "RETENTION_DEAD", "RETENTION_INTERVAL_MS",
+      "QUEUES");
 
   /**
    * Merges defaults, the config file and the environment with vertx-config.
@@ -148,7 +151,8 @@ public record SchedulerConfig(
         longIn(c, "JOB_TIMEOUT_MS", 1, MAX_TIMEOUT_MS),
         duration(c, "RETENTION_SUCCESS"),
         duration(c, "RETENTION_DEAD"),
-        longIn(c, "RETENTION_INTERVAL_MS", 100, 86_400_000));
+        longIn(c, "RETENTION_INTERVAL_MS", 100, 86_400_000),
+        QueueConfig.parse(string(c, "QUEUES", ""), intIn(c, "WORKER_POOL_SIZE", 1, 10_000)));
     if (config.backoffMaxMs < config.backoffBaseMs) {
       throw new IllegalArgumentException("BACKOFF_MAX_MS (" + config.backoffMaxMs
           + ") must not be below BACKOFF_BASE_MS (" + config.backoffBaseMs + ")");

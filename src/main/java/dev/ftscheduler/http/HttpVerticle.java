@@ -34,7 +34,9 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
@@ -109,9 +111,9 @@ public final class HttpVerticle extends VerticleBase {
   /** Prometheus text; the job counts by status come from a query made at most every few seconds. */
   private void metrics(RoutingContext ctx) {
     boolean stale = countsReadAt == 0 || System.nanoTime() - countsReadAt > STATUS_COUNTS_TTL_NANOS;
-    Future<Void> counts = !stale ? Future.succeededFuture() : store.countByStatus()
-        .onSuccess(byStatus -> {
-          metrics.jobsByStatus(byStatus);
+    Future<Void> counts = !stale ? Future.succeededFuture() : store.countByQueueAndStatus()
+        .onSuccess(byQueue -> {
+          metrics.jobsByQueueAndStatus(byQueue);
           countsReadAt = System.nanoTime();
         })
         .<Void>mapEmpty()
@@ -137,7 +139,7 @@ public final class HttpVerticle extends VerticleBase {
       }
       Submitted submitted = result.result();
       if (submitted.created()) {
-        vertx.eventBus().publish(ClaimVerticle.WAKE_UP_ADDRESS, null);
+        vertx.eventBus().publish(ClaimVerticle.WAKE_UP_ADDRESS, submitted.job().queue());
         ctx.response().putHeader(HttpHeaders.LOCATION, "/jobs/" + submitted.job().id());
         respond(ctx, 201, submitted.job().toJson());
       } else if (sameRequest(submitted.job(), job)) {
@@ -160,7 +162,7 @@ public final class HttpVerticle extends VerticleBase {
         return;
       }
       if (result.result().stream().anyMatch(BatchEntry::created)) {
-        vertx.eventBus().publish(ClaimVerticle.WAKE_UP_ADDRESS, null);
+        jobs.stream().map(NewJob::queue).distinct().forEach(queue -> vertx.eventBus().publish(ClaimVerticle.WAKE_UP_ADDRESS, queue));
       }
       JsonArray entries = new JsonArray();
       result.result().forEach(entry -> entries.add(new JsonObject().put("id", entry.id()).put("created", entry.created())));
@@ -172,6 +174,7 @@ public final class HttpVerticle extends VerticleBase {
     return existing.type().equals(requested.type())
         && existing.maxAttempts() == requested.maxAttempts()
         && existing.priority() == requested.priority()
+        && existing.queue().equals(requested.queue())
         && Objects.equals(existing.timeoutMs(), requested.timeoutMs())
         && Objects.equals(existing.payload(), requested.payload());
   }
@@ -203,8 +206,8 @@ public final class HttpVerticle extends VerticleBase {
   private void list(RoutingContext ctx) {
     JobFilter filter = ListRequest.parse(ctx.queryParams());
     // one more than asked: whether there is a next page
-    store.list(new JobFilter(filter.status(), filter.type(), filter.createdFrom(), filter.createdBefore(), filter.after(),
-        filter.limit() + 1)).onComplete(result -> {
+    store.list(new JobFilter(filter.status(), filter.type(), filter.queue(), filter.createdFrom(), filter.createdBefore(),
+        filter.after(), filter.limit() + 1)).onComplete(result -> {
           if (result.failed()) {
             unavailable(ctx, result.cause());
             return;
@@ -247,8 +250,10 @@ public final class HttpVerticle extends VerticleBase {
     Integer attempts = SubmitRequest.intIn(options.getValue("attempts"), "attempts", 1, SchedulerConfig.MAX_ATTEMPTS_LIMIT);
     int extra = attempts == null ? 1 : attempts;
     changeFinished(ctx, id, store.retryDead(id, extra), "only a DEAD or CANCELLED job can be retried", () -> {
-      vertx.eventBus().publish(ClaimVerticle.WAKE_UP_ADDRESS, null);
-      store.find(id).onSuccess(job -> respond(ctx, 200, job.toJson())).onFailure(e -> unavailable(ctx, e));
+      store.find(id).onSuccess(job -> {
+        vertx.eventBus().publish(ClaimVerticle.WAKE_UP_ADDRESS, job.queue());
+        respond(ctx, 200, job.toJson());
+      }).onFailure(e -> unavailable(ctx, e));
     });
   }
 
@@ -299,18 +304,29 @@ public final class HttpVerticle extends VerticleBase {
     });
   }
 
+  /** Jobs by status, in all and per queue. */
   private void stats(RoutingContext ctx) {
-    store.countByStatus().onComplete(result -> {
+    store.countByQueueAndStatus().onComplete(result -> {
       if (result.failed()) {
         unavailable(ctx, result.cause());
         return;
       }
-      JsonObject byStatus = new JsonObject();
-      for (JobStatus status : JobStatus.values()) {
-        byStatus.put(status.name(), result.result().getOrDefault(status.name(), 0L));
-      }
-      respond(ctx, 200, new JsonObject().put("jobs", byStatus));
+      Map<String, Long> total = new HashMap<>();
+      JsonObject queues = new JsonObject();
+      result.result().forEach((queue, byStatus) -> {
+        queues.put(queue, statusCounts(byStatus));
+        byStatus.forEach((status, count) -> total.merge(status, count, Long::sum));
+      });
+      respond(ctx, 200, new JsonObject().put("jobs", statusCounts(total)).put("queues", queues));
     });
+  }
+
+  private static JsonObject statusCounts(Map<String, Long> byStatus) {
+    JsonObject counts = new JsonObject();
+    for (JobStatus status : JobStatus.values()) {
+      counts.put(status.name(), byStatus.getOrDefault(status.name(), 0L));
+    }
+    return counts;
   }
 
   private void get(RoutingContext ctx) {

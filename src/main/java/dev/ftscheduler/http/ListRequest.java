@@ -18,7 +18,8 @@ final class ListRequest {
 
   static final int DEFAULT_LIMIT = 100;
   static final int MAX_LIMIT = 500;
-  private static final Set<String> PARAMS = Set.of("status", "type", "created_from", "created_before", "limit", "cursor");
+  private static final Set<String> PARAMS = Set.of("status", "type", "queue", "created_from", "created_before", "limit",
+      "cursor");
 
   private ListRequest() {
   }
@@ -30,7 +31,8 @@ final class ListRequest {
             + String.join(", ", PARAMS.stream().sorted().toList()));
       }
     }
-    return new JobFilter(status(query.get("status")), query.get("type"), time(query.get("created_from"), "created_from"),
+    return new JobFilter(status(query.get("status")), query.get("type"), query.get("queue"),
+        time(query.get("created_from"), "created_from"),
         time(query.get("created_before"), "created_before"), cursor(query.get("cursor")), limit(query.get("limit")));
   }
 

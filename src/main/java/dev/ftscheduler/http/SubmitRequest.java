@@ -1,5 +1,6 @@
 package dev.ftscheduler.http;
 
+import dev.ftscheduler.config.QueueConfig;
 import dev.ftscheduler.config.SchedulerConfig;
 import dev.ftscheduler.handler.JobHandler;
 import dev.ftscheduler.handler.JobHandlers;
@@ -27,10 +28,10 @@ final class SubmitRequest {
   static final int MAX_PRIORITY = 9;
   /** A job may be scheduled up to this far ahead. */
   static final long MAX_DELAY_MS = 366L * 24 * 3600 * 1000;
-  private static final Set<String> FIELDS = Set.of("type", "payload", "max_attempts", "timeout_ms", "priority", "run_at",
-      "delay_ms");
-  private static final Set<String> BATCH_FIELDS = Set.of("type", "payload", "max_attempts", "timeout_ms", "priority",
-      "run_at", "delay_ms", "idempotency_key");
+  private static final Set<String> FIELDS = Set.of("type", "queue", "payload", "max_attempts", "timeout_ms", "priority",
+      "run_at", "delay_ms");
+  private static final Set<String> BATCH_FIELDS = Set.of("type", "queue", "payload", "max_attempts", "timeout_ms",
+      "priority", "run_at", "delay_ms", "idempotency_key");
 
   private SubmitRequest() {
   }
@@ -99,8 +100,9 @@ final class SubmitRequest {
     if (runAt != null && delayMs != null) {
       throw ApiError.badRequest("invalid_run_at", "give run_at or delay_ms, not both");
     }
-    return new NewJob(type, payload, maxAttempts == null ? defaultMaxAttempts : maxAttempts, timeoutMs, key(idempotencyKey),
-        null, priority == null ? NewJob.DEFAULT_PRIORITY : priority, runAt, delayMs == null ? 0 : delayMs);
+    return new NewJob(type, queue(json.getValue("queue")), payload, maxAttempts == null ? defaultMaxAttempts : maxAttempts,
+        timeoutMs, key(idempotencyKey), null, priority == null ? NewJob.DEFAULT_PRIORITY : priority, runAt,
+        delayMs == null ? 0 : delayMs);
   }
 
   static JsonObject object(Buffer body) {
@@ -128,6 +130,17 @@ final class SubmitRequest {
       throw ApiError.badRequest("invalid_type", "type must be at most " + MAX_TYPE_LENGTH + " characters");
     }
     return type;
+  }
+
+  private static String queue(Object value) {
+    if (value == null) {
+      return QueueConfig.DEFAULT_QUEUE;
+    }
+    if (!(value instanceof String queue) || !QueueConfig.NAME.matcher(queue).matches()) {
+      throw ApiError.badRequest("invalid_queue", "queue must be 1 to 64 lowercase letters, digits, _ . - (starting with"
+          + " a letter or digit)");
+    }
+    return queue;
   }
 
   private static JsonObject payload(Object value) {

@@ -13,6 +13,7 @@ import java.time.Instant;
 public record Job(
     String id,
     String type,
+    String queue,
     int priority,
     JobStatus status,
     JsonObject payload,
@@ -36,6 +37,7 @@ public record Job(
         .put("id", id)
         .put("type", type)
         .put("status", status.name())
+        .put("queue", queue)
         .put("priority", priority)
         .put("attempts", attempts)
         .put("max_attempts", maxAttempts)
@@ -60,7 +62,7 @@ public record Job(
 
   /** This job as leased by a claim: RUNNING, one more attempt, a new lease token. */
   Job leasedTo(String workerId, boolean finishedBefore) {
-    return new Job(id, type, priority, JobStatus.RUNNING, payload, attempts + 1, maxAttempts, timeoutMs, idempotencyKey, runAt,
+    return new Job(id, type, queue, priority, JobStatus.RUNNING, payload, attempts + 1, maxAttempts, timeoutMs, idempotencyKey, runAt,
         workerId, null, leaseToken + 1, lastError, createdAt, updatedAt, traceContext, finishedBefore);
   }
 }

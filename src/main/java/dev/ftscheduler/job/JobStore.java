@@ -39,14 +39,14 @@ public final class JobStore {
   /** The guard row that says a job finished; step keys of handlers cannot start with '$'. */
   public static final String JOB_FINISHED_STEP = "$job";
 
-  private static final String COLUMNS = "id, type, priority, status, payload, attempts, max_attempts, timeout_ms, idempotency_key,"
+  private static final String COLUMNS = "id, type, queue, priority, status, payload, attempts, max_attempts, timeout_ms, idempotency_key,"
       + " run_at, locked_by, locked_until, lease_token, last_error, created_at, updated_at, trace_context";
   private static final String SELECT_BY_ID = "SELECT " + COLUMNS + " FROM jobs WHERE id = ?";
   private static final String SELECT_BY_KEY = "SELECT " + COLUMNS + " FROM jobs WHERE idempotency_key = ?";
   private static final String INSERT_INTO = "INSERT INTO jobs (id, type, status, payload, attempts, max_attempts,"
-      + " timeout_ms, idempotency_key, trace_context, priority, run_at, lease_token, created_at, updated_at) VALUES ";
+      + " timeout_ms, idempotency_key, trace_context, priority, queue, run_at, lease_token, created_at, updated_at) VALUES ";
   // run_at: the one asked for, else now plus the delay (0 by default)
-  private static final String NEW_ROW = "(?, ?, 'PENDING', ?, 0, ?, ?, ?, ?, ?,"
+  private static final String NEW_ROW = "(?, ?, 'PENDING', ?, 0, ?, ?, ?, ?, ?, ?,"
       + " COALESCE(?, UTC_TIMESTAMP(6) + INTERVAL ? MICROSECOND), 0, UTC_TIMESTAMP(6), UTC_TIMESTAMP(6))";
   private static final String INSERT = INSERT_INTO + NEW_ROW;
   /** Rows per multi-row insert: a batch is written in chunks of these sizes, so few statements get prepared. */
@@ -56,8 +56,8 @@ public final class JobStore {
   // Only a job that ran before can have finished before: the guard lookup is skipped for first attempts.
   private static final String SELECT_DUE = "SELECT " + COLUMNS + ", attempts > 0 AND EXISTS (SELECT 1 FROM job_executions e"
       + " WHERE e.job_id = jobs.id AND e.step_key = '" + JOB_FINISHED_STEP + "') AS finished_before"
-      + " FROM jobs FORCE INDEX (ix_jobs_claim)"
-      + " WHERE status = 'PENDING' AND run_at <= UTC_TIMESTAMP(6)"
+      + " FROM jobs FORCE INDEX (ix_jobs_queue_claim)"
+      + " WHERE status = 'PENDING' AND queue = ? AND run_at <= UTC_TIMESTAMP(6)"
       + " ORDER BY priority, run_at, id LIMIT ? FOR UPDATE SKIP LOCKED";
   private static final String LEASE = "UPDATE jobs SET status = 'RUNNING', locked_by = ?,"
       + " locked_until = UTC_TIMESTAMP(6) + INTERVAL ? SECOND, lease_token = lease_token + 1,"
@@ -94,7 +94,7 @@ public final class JobStore {
   private static final String INSERT_GUARD = "INSERT INTO job_executions (job_id, step_key, created_at)"
       + " VALUES (?, ?, UTC_TIMESTAMP(6))";
   private static final String SELECT_GUARD = "SELECT 1 FROM job_executions WHERE job_id = ? AND step_key = ?";
-  private static final String SELECT_EXPIRED = "SELECT id, lease_token, locked_by FROM jobs FORCE INDEX (ix_jobs_claim)"
+  private static final String SELECT_EXPIRED = "SELECT id, lease_token, locked_by FROM jobs FORCE INDEX (ix_jobs_queue_claim)"
       + " WHERE status = 'RUNNING' AND locked_until < UTC_TIMESTAMP(6) LIMIT " + REAP_BATCH + " FOR UPDATE SKIP LOCKED";
   // The attempt that lost its lease counts: a job that kills its worker every time ends DEAD.
   private static final String REAP = "UPDATE jobs SET status = IF(attempts >= max_attempts, 'DEAD', 'PENDING'),"
@@ -183,6 +183,7 @@ public final class JobStore {
     params.addString(id).addString(job.type()).addString(job.payload().encode()).addInteger(job.maxAttempts())
         .addValue(job.timeoutMs()).addValue(job.idempotencyKey()).addValue(job.traceContext())
         .addInteger(job.priority())
+        .addString(job.queue())
         .addValue(job.runAt() == null ? null : LocalDateTime.ofInstant(job.runAt(), ZoneOffset.UTC))
         .addLong(job.delayMs() * 1000);
   }
@@ -196,8 +197,8 @@ public final class JobStore {
    * Leases up to {@code limit} due jobs to {@code workerId} in one short transaction — rows locked
    * by another claimer are skipped, not waited for — and starts an attempt row for each.
    */
-  public Future<List<Job>> claim(String workerId, int limit, int leaseSeconds) {
-    return pool.withTransaction(conn -> conn.preparedQuery(SELECT_DUE).execute(Tuple.of(limit))
+  public Future<List<Job>> claim(String queue, String workerId, int limit, int leaseSeconds) {
+    return pool.withTransaction(conn -> conn.preparedQuery(SELECT_DUE).execute(Tuple.of(queue, limit))
         .compose(rows -> rows.size() == 0 ? Future.succeededFuture(List.of()) : lease(conn, rows, workerId, leaseSeconds)));
   }
 
@@ -437,6 +438,10 @@ public final class JobStore {
       sql.append(" AND type = ?");
       params.addString(filter.type());
     }
+    if (filter.queue() != null) {
+      sql.append(" AND queue = ?");
+      params.addString(filter.queue());
+    }
     if (filter.createdFrom() != null) {
       sql.append(" AND created_at >= ?");
       params.addValue(utc(filter.createdFrom()));
@@ -540,11 +545,12 @@ public final class JobStore {
         }));
   }
 
-  /** How many jobs have each status. */
-  public Future<Map<String, Long>> countByStatus() {
-    return pool.query("SELECT status, COUNT(*) AS jobs FROM jobs GROUP BY status").execute().map(rows -> {
-      Map<String, Long> counts = new HashMap<>();
-      rows.forEach(row -> counts.put(row.getString("status"), row.getLong("jobs")));
+  /** How many jobs each queue has in each status: queue → status → count. */
+  public Future<Map<String, Map<String, Long>>> countByQueueAndStatus() {
+    return pool.query("SELECT queue, status, COUNT(*) AS jobs FROM jobs GROUP BY queue, status").execute().map(rows -> {
+      Map<String, Map<String, Long>> counts = new HashMap<>();
+      rows.forEach(row -> counts.computeIfAbsent(row.getString("queue"), q -> new HashMap<>())
+          .put(row.getString("status"), row.getLong("jobs")));
       return counts;
     });
   }
@@ -566,6 +572,7 @@ public final class JobStore {
     return new Job(
         row.getString("id"),
         row.getString("type"),
+        row.getString("queue"),
         row.getInteger("priority"),
         JobStatus.valueOf(row.getString("status")),
         json(row.getValue("payload")),

@@ -77,19 +77,16 @@ public final class SchedulerMetrics {
         .publishPercentileHistogram().maximumExpectedValue(1000.0).register(registry).record(jobs);
   }
 
-  /** Jobs by status, from a count the caller refreshes (a cached query). */
-  public void jobsByStatus(Map<String, Long> counts) {
-    counts.forEach((status, count) -> jobsByStatus.computeIfAbsent(status, s -> {
-      AtomicLong value = new AtomicLong();
-      Gauge.builder("scheduler.jobs", value, AtomicLong::get).description("Jobs in the database, by status")
-          .tag("status", s).register(registry);
-      return value;
-    }).set(count));
-    jobsByStatus.forEach((status, value) -> {
-      if (!counts.containsKey(status)) {
-        value.set(0);
-      }
-    });
+  /** Jobs by queue and status, from counts the caller refreshes (a cached query): queue → status → count. */
+  public void jobsByQueueAndStatus(Map<String, Map<String, Long>> counts) {
+    jobsByStatus.values().forEach(value -> value.set(0));
+    counts.forEach((queue, byStatus) -> byStatus.forEach((status, count) ->
+        jobsByStatus.computeIfAbsent(queue + "/" + status, key -> {
+          AtomicLong value = new AtomicLong();
+          Gauge.builder("scheduler.jobs", value, AtomicLong::get).description("Jobs in the database, by queue and status")
+              .tag("queue", queue).tag("status", status).register(registry);
+          return value;
+        }).set(count)));
   }
 
   private Counter counter(String name, String description, String type) {

@@ -1,5 +1,6 @@
 package dev.ftscheduler.worker;
 
+import dev.ftscheduler.config.QueueConfig;
 import dev.ftscheduler.config.SchedulerConfig;
 import dev.ftscheduler.handler.JobHandlers;
 import dev.ftscheduler.job.Job;
@@ -18,7 +19,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Deploys the {@code WORKER_POOL_SIZE} workers and records their successful jobs in groups: one
+ * Deploys the workers of one queue (its concurrency; WORKER_POOL_SIZE by default) and records their
+ * successful jobs in groups: one
  * transaction, one commit, for every success that arrived while the previous group was being
  * written (each job still fenced by its own lease token). At low load a group is one job and is
  * written at once; under load groups grow by themselves. The workers are this verticle's
@@ -27,8 +29,7 @@ import java.util.concurrent.TimeUnit;
 public final class WorkerPoolVerticle extends VerticleBase {
 
   private static final Logger log = LoggerFactory.getLogger(WorkerPoolVerticle.class);
-  /** Workers send a finished job here and wait for the answer: true = recorded, false = the lease was lost. */
-  static final String SUCCESS_ADDRESS = "ftscheduler.worker.success";
+
   private static final int MAX_GROUP = 256;
   private static final long WRITE_TIMEOUT_MS = 20_000;
 
@@ -37,11 +38,13 @@ public final class WorkerPoolVerticle extends VerticleBase {
   private final SchedulerConfig config;
   private final SchedulerMetrics metrics;
   private final Tracing tracing;
+  private final QueueConfig queue;
   private final List<Message<Job>> waiting = new ArrayList<>();
   private boolean writing;
 
   public WorkerPoolVerticle(JobStore store, JobHandlers handlers, SchedulerConfig config, SchedulerMetrics metrics,
-      Tracing tracing) {
+      Tracing tracing, QueueConfig queue) {
+    this.queue = queue;
     this.store = store;
     this.handlers = handlers;
     this.config = config;
@@ -51,12 +54,17 @@ public final class WorkerPoolVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    return vertx.eventBus().<Job>localConsumer(SUCCESS_ADDRESS, success -> {
+    return vertx.eventBus().<Job>localConsumer(successAddress(queue.name()), success -> {
           waiting.add(success);
           writeGroup();
         }).completion()
-        .compose(v -> vertx.deployVerticle(() -> new WorkerVerticle(store, handlers, config, metrics, tracing),
-            new DeploymentOptions().setInstances(config.workerPoolSize())));
+        .compose(v -> vertx.deployVerticle(() -> new WorkerVerticle(store, handlers, config, metrics, tracing, queue.name()),
+            new DeploymentOptions().setInstances(queue.concurrency())));
+  }
+
+  /** Workers of {@code queue} send a finished job here and wait: true = recorded, false = the lease was lost. */
+  static String successAddress(String queue) {
+    return "ftscheduler.worker.success." + queue;
   }
 
   private void writeGroup() {

@@ -50,6 +50,7 @@ public final class WorkerVerticle extends VerticleBase {
   private final SchedulerConfig config;
   private final SchedulerMetrics metrics;
   private final Tracing tracing;
+  private final String queue;
   private final Backoff backoff;
   private String address;
   private Attempt current;
@@ -66,7 +67,8 @@ public final class WorkerVerticle extends VerticleBase {
   private Promise<Void> idle = Promise.promise();
 
   public WorkerVerticle(JobStore store, JobHandlers handlers, SchedulerConfig config, SchedulerMetrics metrics,
-      Tracing tracing) {
+      Tracing tracing, String queue) {
+    this.queue = queue;
     this.store = store;
     this.handlers = handlers;
     this.config = config;
@@ -111,7 +113,7 @@ public final class WorkerVerticle extends VerticleBase {
 
   private void askForWork() {
     if (!stopping) {
-      vertx.eventBus().send(ClaimVerticle.IDLE_ADDRESS, address);
+      vertx.eventBus().send(ClaimVerticle.idleAddress(queue), address);
     }
   }
 
@@ -250,7 +252,7 @@ public final class WorkerVerticle extends VerticleBase {
       write = () -> store.cancelled(job);
       outcome = "CANCELLED";
     } else if (failure == null) {
-      write = () -> vertx.eventBus().<Boolean>request(WorkerPoolVerticle.SUCCESS_ADDRESS, job).map(reply -> reply.body());
+      write = () -> vertx.eventBus().<Boolean>request(WorkerPoolVerticle.successAddress(queue), job).map(reply -> reply.body());
       outcome = "SUCCESS";
     } else if (failure instanceof PermanentFailure || job.attempts() >= job.maxAttempts()) {
       write = () -> store.bury(job, error);

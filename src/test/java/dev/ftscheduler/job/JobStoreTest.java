@@ -78,14 +78,14 @@ class JobStoreTest {
   @Test
   void aClaimLeasesDueJobsOnceAndCountsTheAttempt() {
     Job submitted = submit();
-    List<Job> claimed = await(store.claim("w1", 10, 30), T);
+    List<Job> claimed = await(store.claim("default", "w1", 10, 30), T);
     assertThat(claimed).hasSize(1);
     Job leased = claimed.get(0);
     assertThat(leased.id()).isEqualTo(submitted.id());
     assertThat(leased.status()).isEqualTo(JobStatus.RUNNING);
     assertThat(leased.attempts()).isEqualTo(1);
     assertThat(leased.leaseToken()).isEqualTo(submitted.leaseToken() + 1);
-    assertThat(await(store.claim("w2", 10, 30), T)).isEmpty();
+    assertThat(await(store.claim("default", "w2", 10, 30), T)).isEmpty();
     Job stored = await(store.find(submitted.id()), T);
     assertThat(stored.lockedBy()).isEqualTo("w1");
     assertThat(stored.lockedUntil()).isAfter(stored.updatedAt());
@@ -96,8 +96,8 @@ class JobStoreTest {
     for (int i = 0; i < 5; i++) {
       submit();
     }
-    assertThat(await(store.claim("w", 3, 30), T)).hasSize(3);
-    assertThat(await(store.claim("w", 3, 30), T)).hasSize(2);
+    assertThat(await(store.claim("default", "w", 3, 30), T)).hasSize(3);
+    assertThat(await(store.claim("default", "w", 3, 30), T)).hasSize(2);
   }
 
   @Test
@@ -105,7 +105,7 @@ class JobStoreTest {
     for (int i = 0; i < 40; i++) {
       submit();
     }
-    List<Future<List<Job>>> claims = List.of(store.claim("a", 15, 30), store.claim("b", 15, 30), store.claim("c", 15, 30));
+    List<Future<List<Job>>> claims = List.of(store.claim("default", "a", 15, 30), store.claim("default", "b", 15, 30), store.claim("default", "c", 15, 30));
     List<String> ids = claims.stream().flatMap(claim -> await(claim, T).stream()).map(Job::id).toList();
     assertThat(ids).hasSize(40).doesNotHaveDuplicates();
   }
@@ -113,10 +113,10 @@ class JobStoreTest {
   @Test
   void writesWithAStaleLeaseTokenMatchNothing() {
     submit();
-    Job first = await(store.claim("w1", 1, 30), T).get(0);
+    Job first = await(store.claim("default", "w1", 1, 30), T).get(0);
     TestDatabase.execute(dsn, "UPDATE jobs SET locked_until = UTC_TIMESTAMP(6) - INTERVAL 1 SECOND");
     assertThat(await(store.reapExpiredLeases(), T)).isEqualTo(1);
-    Job second = await(store.claim("w2", 1, 30), T).get(0);
+    Job second = await(store.claim("default", "w2", 1, 30), T).get(0);
     assertThat(second.leaseToken()).isGreaterThan(first.leaseToken());
 
     assertThat(await(store.renew(first, 30), T)).isEqualTo(JobStore.Renewal.LOST);
@@ -137,11 +137,11 @@ class JobStoreTest {
     for (int i = 0; i < 3; i++) {
       submit();
     }
-    List<Job> leased = await(store.claim("w1", 3, 30), T);
+    List<Job> leased = await(store.claim("default", "w1", 3, 30), T);
     Job lost = leased.get(1);
     TestDatabase.execute(dsn, "UPDATE jobs SET locked_until = UTC_TIMESTAMP(6) - INTERVAL 1 SECOND WHERE id = '" + lost.id() + "'");
     await(store.reapExpiredLeases(), T);
-    Job taken = await(store.claim("w2", 1, 30), T).get(0);
+    Job taken = await(store.claim("default", "w2", 1, 30), T).get(0);
     assertThat(taken.id()).isEqualTo(lost.id());
 
     assertThat(await(store.completeAll(leased), T)).containsExactly(true, false, true);
@@ -155,9 +155,9 @@ class JobStoreTest {
   @Test
   void aReleasedJobIsClaimableAgainWithoutCountingTheAttempt() {
     submit();
-    Job leased = await(store.claim("w", 1, 30), T).get(0);
+    Job leased = await(store.claim("default", "w", 1, 30), T).get(0);
     assertThat(await(store.release(leased), T)).isTrue();
-    Job again = await(store.claim("w", 1, 30), T).get(0);
+    Job again = await(store.claim("default", "w", 1, 30), T).get(0);
     assertThat(again.attempts()).isEqualTo(1);
     assertThat(await(store.complete(leased), T)).isFalse();
   }
@@ -165,9 +165,9 @@ class JobStoreTest {
   @Test
   void aRetryIsNotDueBeforeItsDelay() {
     submit();
-    Job leased = await(store.claim("w", 1, 30), T).get(0);
+    Job leased = await(store.claim("default", "w", 1, 30), T).get(0);
     assertThat(await(store.retry(leased, 60_000, "boom"), T)).isTrue();
-    assertThat(await(store.claim("w", 1, 30), T)).isEmpty();
+    assertThat(await(store.claim("default", "w", 1, 30), T)).isEmpty();
     Job stored = await(store.find(leased.id()), T);
     assertThat(stored.status()).isEqualTo(JobStatus.PENDING);
     assertThat(stored.lastError()).isEqualTo("boom");
@@ -177,12 +177,12 @@ class JobStoreTest {
   @Test
   void everyAttemptIsRecordedWithItsOutcome() {
     submit();
-    Job first = await(store.claim("w1", 1, 30), T).get(0);
+    Job first = await(store.claim("default", "w1", 1, 30), T).get(0);
     assertThat(await(store.retry(first, 0, "boom"), T)).isTrue();
-    Job second = await(store.claim("w2", 1, 30), T).get(0);
+    Job second = await(store.claim("default", "w2", 1, 30), T).get(0);
     TestDatabase.execute(dsn, "UPDATE jobs SET locked_until = UTC_TIMESTAMP(6) - INTERVAL 1 SECOND");
     await(store.reapExpiredLeases(), T);
-    Job third = await(store.claim("w3", 1, 30), T).get(0);
+    Job third = await(store.claim("default", "w3", 1, 30), T).get(0);
     assertThat(await(store.complete(third), T)).isTrue();
     assertThat(count("SELECT COUNT(*) FROM job_attempts WHERE job_id = '" + first.id() + "'")).isEqualTo(3);
     assertThat(count("SELECT COUNT(*) FROM job_attempts WHERE attempt = 1 AND worker_id = 'w1' AND outcome = 'FAILURE'"
@@ -197,10 +197,10 @@ class JobStoreTest {
   @Test
   void aDatabaseStepHappensOnceAcrossAttempts() {
     submit();
-    Job first = await(store.claim("w1", 1, 30), T).get(0);
+    Job first = await(store.claim("default", "w1", 1, 30), T).get(0);
     assertThat(pay(first)).isEqualTo(1);
     assertThat(await(store.retry(first, 0, "crashed after paying"), T)).isTrue();
-    Job second = await(store.claim("w2", 1, 30), T).get(0);
+    Job second = await(store.claim("default", "w2", 1, 30), T).get(0);
     assertThat(pay(second)).as("the step was done: the effect does not run").isNull();
     assertThat(count("SELECT COUNT(*) FROM effects")).isEqualTo(1);
   }
@@ -208,10 +208,10 @@ class JobStoreTest {
   @Test
   void aDatabaseStepOfAnAttemptThatLostItsLeaseChangesNothing() {
     submit();
-    Job zombie = await(store.claim("w1", 1, 30), T).get(0);
+    Job zombie = await(store.claim("default", "w1", 1, 30), T).get(0);
     TestDatabase.execute(dsn, "UPDATE jobs SET locked_until = UTC_TIMESTAMP(6) - INTERVAL 1 SECOND");
     await(store.reapExpiredLeases(), T);
-    await(store.claim("w2", 1, 30), T);
+    await(store.claim("default", "w2", 1, 30), T);
     assertThatThrownBy(() -> pay(zombie))
         .hasCauseInstanceOf(LeaseLostException.class);
     assertThat(count("SELECT COUNT(*) FROM effects")).isZero();
@@ -222,7 +222,7 @@ class JobStoreTest {
   @Test
   void aFailedEffectLeavesNoGuardRow() {
     submit();
-    Job job = await(store.claim("w1", 1, 30), T).get(0);
+    Job job = await(store.claim("default", "w1", 1, 30), T).get(0);
     assertThatThrownBy(() -> await(store.databaseStep(job, "pay", conn -> insertEffect(conn, job)
         .compose(inserted -> Future.failedFuture("card declined"))), T)).hasMessageContaining("card declined");
     assertThat(count("SELECT COUNT(*) FROM effects")).as("rolled back with the guard").isZero();
@@ -233,16 +233,16 @@ class JobStoreTest {
   @Test
   void aJobWhoseGuardShowsItFinishedIsClaimedAsFinished() {
     Job job = submit();
-    assertThat(await(store.retry(await(store.claim("w", 1, 30), T).get(0), 0, "first attempt"), T)).isTrue();
+    assertThat(await(store.retry(await(store.claim("default", "w", 1, 30), T).get(0), 0, "first attempt"), T)).isTrue();
     TestDatabase.execute(dsn, "INSERT INTO job_executions (job_id, step_key, created_at) VALUES ('" + job.id() + "', '"
         + JobStore.JOB_FINISHED_STEP + "', UTC_TIMESTAMP(6))");
-    assertThat(await(store.claim("w", 1, 30), T).get(0).finishedBefore()).isTrue();
+    assertThat(await(store.claim("default", "w", 1, 30), T).get(0).finishedBefore()).isTrue();
   }
 
   @Test
   void completingAJobRecordsThatItFinished() {
     submit();
-    Job job = await(store.claim("w", 1, 30), T).get(0);
+    Job job = await(store.claim("default", "w", 1, 30), T).get(0);
     assertThat(job.finishedBefore()).isFalse();
     await(store.complete(job), T);
     assertThat(await(store.stepDone(job, JobStore.JOB_FINISHED_STEP), T)).isTrue();

@@ -63,8 +63,8 @@ class MetricsTest {
 
   @Test
   void jobsByStatusFromTheDatabase() {
-    assertThat(sample("scheduler_jobs", "status=\"SUCCESS\"")).isEqualTo(3);
-    assertThat(sample("scheduler_jobs", "status=\"DEAD\"")).isEqualTo(1);
+    assertThat(sample("scheduler_jobs", "queue=\"default\",status=\"SUCCESS\"")).isEqualTo(3);
+    assertThat(sample("scheduler_jobs", "queue=\"default\",status=\"DEAD\"")).isEqualTo(1);
   }
 
   @Test
