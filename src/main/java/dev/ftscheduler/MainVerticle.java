@@ -67,7 +67,7 @@ public final class MainVerticle extends VerticleBase {
         })
         .compose(dsn -> {
           pool = Database.pool(vertx, dsn, config.dbPoolSize());
-          return deployRole(new JobStore(pool), JobHandlers.load());
+          return deployRole(new Services(new JobStore(pool), JobHandlers.load(), config, metrics, tracing));
         })
         .onSuccess(v -> log.info("ft-scheduler started: role {}, worker id {}", config.role().name().toLowerCase(),
             config.workerId()));
@@ -88,7 +88,7 @@ public final class MainVerticle extends VerticleBase {
     return dsn;
   }
 
-  private Future<?> deployRole(JobStore store, JobHandlers handlers) {
+  private Future<?> deployRole(Services services) {
     try {
       vertx.eventBus().registerDefaultCodec(Job.class, new LocalCodec<>(Job.class));
     } catch (IllegalStateException alreadyRegistered) {
@@ -98,13 +98,13 @@ public final class MainVerticle extends VerticleBase {
     if (config.role().runsWorkers()) {
       for (QueueConfig queue : config.queues()) {
         // per queue, the claimer first: idle workers report to it as soon as they start
-        workers = workers.compose(v -> vertx.deployVerticle(new ClaimVerticle(store, config, metrics, queue)))
-            .compose(id -> vertx.deployVerticle(new WorkerPoolVerticle(store, handlers, config, metrics, tracing, queue)));
+        workers = workers.compose(v -> vertx.deployVerticle(new ClaimVerticle(services, queue)))
+            .compose(id -> vertx.deployVerticle(new WorkerPoolVerticle(services, queue)));
       }
-      workers = workers.compose(id -> vertx.deployVerticle(new RetentionVerticle(store, config)));
+      workers = workers.compose(id -> vertx.deployVerticle(new RetentionVerticle(services.store(), config)));
     }
     // every role serves its health checks on PORT; only api and all serve the REST API there
-    return workers.compose(v -> vertx.deployVerticle(new HttpVerticle(store, handlers, config, metrics, tracing)));
+    return workers.compose(v -> vertx.deployVerticle(new HttpVerticle(services)));
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.ftscheduler.claim;
 
+import dev.ftscheduler.Services;
 import dev.ftscheduler.config.QueueConfig;
 import dev.ftscheduler.config.SchedulerConfig;
 import dev.ftscheduler.job.Job;
@@ -44,10 +45,10 @@ public final class ClaimVerticle extends VerticleBase {
   private boolean stopped;
   private long timerId = -1;
 
-  public ClaimVerticle(JobStore store, SchedulerConfig config, SchedulerMetrics metrics, QueueConfig queue) {
-    this.store = store;
-    this.config = config;
-    this.metrics = metrics;
+  public ClaimVerticle(Services services, QueueConfig queue) {
+    this.store = services.store();
+    this.config = services.config();
+    this.metrics = services.metrics();
     this.queue = queue;
   }
 

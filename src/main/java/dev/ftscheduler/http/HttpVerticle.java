@@ -1,5 +1,6 @@
 package dev.ftscheduler.http;
 
+import dev.ftscheduler.Services;
 import dev.ftscheduler.claim.ClaimVerticle;
 import dev.ftscheduler.config.SchedulerConfig;
 import dev.ftscheduler.handler.JobHandlers;
@@ -66,13 +67,12 @@ public final class HttpVerticle extends VerticleBase {
   /** Set when the process begins to stop: /readyz reports DOWN so a load balancer stops sending work. */
   private volatile boolean stopping;
 
-  public HttpVerticle(JobStore store, JobHandlers handlers, SchedulerConfig config, SchedulerMetrics metrics,
-      Tracing tracing) {
-    this.store = store;
-    this.handlers = handlers;
-    this.config = config;
-    this.metrics = metrics;
-    this.tracing = tracing;
+  public HttpVerticle(Services services) {
+    this.store = services.store();
+    this.handlers = services.handlers();
+    this.config = services.config();
+    this.metrics = services.metrics();
+    this.tracing = services.tracing();
   }
 
   @Override

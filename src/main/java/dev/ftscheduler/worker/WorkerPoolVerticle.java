@@ -1,12 +1,9 @@
 package dev.ftscheduler.worker;
 
+import dev.ftscheduler.Services;
 import dev.ftscheduler.config.QueueConfig;
-import dev.ftscheduler.config.SchedulerConfig;
-import dev.ftscheduler.handler.JobHandlers;
 import dev.ftscheduler.job.Job;
 import dev.ftscheduler.job.JobStore;
-import dev.ftscheduler.metrics.SchedulerMetrics;
-import dev.ftscheduler.tracing.Tracing;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -33,23 +30,16 @@ public final class WorkerPoolVerticle extends VerticleBase {
   private static final int MAX_GROUP = 256;
   private static final long WRITE_TIMEOUT_MS = 20_000;
 
+  private final Services services;
   private final JobStore store;
-  private final JobHandlers handlers;
-  private final SchedulerConfig config;
-  private final SchedulerMetrics metrics;
-  private final Tracing tracing;
   private final QueueConfig queue;
   private final List<Message<Job>> waiting = new ArrayList<>();
   private boolean writing;
 
-  public WorkerPoolVerticle(JobStore store, JobHandlers handlers, SchedulerConfig config, SchedulerMetrics metrics,
-      Tracing tracing, QueueConfig queue) {
+  public WorkerPoolVerticle(Services services, QueueConfig queue) {
+    this.services = services;
+    this.store = services.store();
     this.queue = queue;
-    this.store = store;
-    this.handlers = handlers;
-    this.config = config;
-    this.metrics = metrics;
-    this.tracing = tracing;
   }
 
   @Override
@@ -58,7 +48,7 @@ public final class WorkerPoolVerticle extends VerticleBase {
           waiting.add(success);
           writeGroup();
         }).completion()
-        .compose(v -> vertx.deployVerticle(() -> new WorkerVerticle(store, handlers, config, metrics, tracing, queue.name()),
+        .compose(v -> vertx.deployVerticle(() -> new WorkerVerticle(services, queue.name()),
             new DeploymentOptions().setInstances(queue.concurrency())));
   }
 

@@ -1,5 +1,6 @@
 package dev.ftscheduler.worker;
 
+import dev.ftscheduler.Services;
 import dev.ftscheduler.claim.ClaimVerticle;
 import dev.ftscheduler.config.SchedulerConfig;
 import dev.ftscheduler.handler.JobHandler;
@@ -66,14 +67,13 @@ public final class WorkerVerticle extends VerticleBase {
   /** Completed when the job in hand has been recorded; stop() waits on it. */
   private Promise<Void> idle = Promise.promise();
 
-  public WorkerVerticle(JobStore store, JobHandlers handlers, SchedulerConfig config, SchedulerMetrics metrics,
-      Tracing tracing, String queue) {
+  public WorkerVerticle(Services services, String queue) {
     this.queue = queue;
-    this.store = store;
-    this.handlers = handlers;
-    this.config = config;
-    this.metrics = metrics;
-    this.tracing = tracing;
+    this.store = services.store();
+    this.handlers = services.handlers();
+    this.config = services.config();
+    this.metrics = services.metrics();
+    this.tracing = services.tracing();
     this.backoff = new Backoff(config.backoffBaseMs(), config.backoffMaxMs(), config.backoffJitter());
     long renewEveryMs = Math.max(1, config.leaseSeconds() * 1000L / 3);
     this.renewEveryNanos = TimeUnit.MILLISECONDS.toNanos(renewEveryMs);

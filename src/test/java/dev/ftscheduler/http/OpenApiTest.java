@@ -1,5 +1,6 @@
 package dev.ftscheduler.http;
 
+import dev.ftscheduler.Services;
 import dev.ftscheduler.config.Dsn;
 import dev.ftscheduler.config.SchedulerConfig;
 import dev.ftscheduler.db.Database;
@@ -51,8 +52,8 @@ class OpenApiTest {
     Pool pool = Database.pool(vertx, dsn, 2);
     int port = TestApp.freePort();
     SchedulerConfig config = SchedulerConfig.from(SchedulerConfig.defaults().put("PORT", port));
-    HttpVerticle http = new HttpVerticle(new JobStore(pool), JobHandlers.load(), config,
-        new SchedulerMetrics(SchedulerMetrics.newRegistry()), Tracing.OFF);
+    HttpVerticle http = new HttpVerticle(new Services(new JobStore(pool), JobHandlers.load(), config,
+        new SchedulerMetrics(SchedulerMetrics.newRegistry()), Tracing.OFF));
     try {
       TestApp.await(vertx.deployVerticle(http), Duration.ofSeconds(30));
       assertThat(new TreeSet<>(http.routes())).isEqualTo(documented());

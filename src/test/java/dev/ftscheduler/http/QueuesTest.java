@@ -8,8 +8,6 @@ import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpResponse;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -46,19 +44,9 @@ class QueuesTest {
   void eachQueueHasItsOwnConcurrency() throws Exception {
     List<String> ids = IntStream.range(0, 4)
         .mapToObj(i -> app.submit("{\"type\":\"sleep\",\"queue\":\"emails\",\"payload\":{\"ms\":150}}")).toList();
-    AtomicLong maxRunning = new AtomicLong();
-    AtomicBoolean done = new AtomicBoolean();
-    Thread sampler = new Thread(() -> {
-      while (!done.get()) {
-        maxRunning.accumulateAndGet(app.queryLong("SELECT COUNT(*) FROM jobs WHERE status = 'RUNNING' AND queue = 'emails'"),
-            Math::max);
-      }
-    });
-    sampler.start();
-    ids.forEach(id -> app.awaitStatus(id, "SUCCESS"));
-    done.set(true);
-    sampler.join();
-    assertThat(maxRunning.get()).as("emails:1").isEqualTo(1);
+    long maxRunning = TestApp.maxDuring(() -> ids.forEach(id -> app.awaitStatus(id, "SUCCESS")),
+        () -> app.queryLong("SELECT COUNT(*) FROM jobs WHERE status = 'RUNNING' AND queue = 'emails'"));
+    assertThat(maxRunning).as("emails:1").isEqualTo(1);
   }
 
   @Test

@@ -71,14 +71,7 @@ public final class Cluster implements AutoCloseable {
   }
 
   public HttpResponse<String> send(HttpRequest.Builder request) {
-    try {
-      return http.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    return TestApp.send(http, request.timeout(Duration.ofSeconds(30)).build());
   }
 
   public HttpRequest.Builder request(String path) {

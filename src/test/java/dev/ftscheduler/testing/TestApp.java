@@ -20,7 +20,10 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -102,6 +105,11 @@ public final class TestApp implements AutoCloseable {
   }
 
   public HttpResponse<String> send(HttpRequest request) {
+    return send(http, request);
+  }
+
+  /** Sends and reads the body as text; failures to connect become unchecked. */
+  public static HttpResponse<String> send(HttpClient http, HttpRequest request) {
     try {
       return http.send(request, HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
@@ -148,6 +156,25 @@ public final class TestApp implements AutoCloseable {
 
   public void execute(String sql) {
     TestDatabase.execute(dsn, sql);
+  }
+
+  /** Runs {@code action} while sampling {@code sample} as fast as it answers; returns the largest value seen. */
+  public static long maxDuring(Runnable action, LongSupplier sample) throws InterruptedException {
+    AtomicLong max = new AtomicLong();
+    AtomicBoolean done = new AtomicBoolean();
+    Thread sampler = new Thread(() -> {
+      while (!done.get()) {
+        max.accumulateAndGet(sample.getAsLong(), Math::max);
+      }
+    });
+    sampler.start();
+    try {
+      action.run();
+    } finally {
+      done.set(true);
+      sampler.join();
+    }
+    return max.get();
   }
 
   public static void awaitCondition(String what, BooleanSupplier condition) {

@@ -7,8 +7,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -56,18 +54,9 @@ class WorkerTest {
   @Test
   void theClaimNeverLeasesMoreJobsThanFreeWorkers() throws Exception {
     List<String> ids = IntStream.range(0, 8).mapToObj(i -> app.submit("{\"type\":\"sleep\",\"payload\":{\"ms\":150}}")).toList();
-    AtomicLong maxRunning = new AtomicLong();
-    AtomicBoolean done = new AtomicBoolean();
-    Thread sampler = new Thread(() -> {
-      while (!done.get()) {
-        maxRunning.accumulateAndGet(app.queryLong("SELECT COUNT(*) FROM jobs WHERE status = 'RUNNING'"), Math::max);
-      }
-    });
-    sampler.start();
-    ids.forEach(id -> app.awaitStatus(id, "SUCCESS"));
-    done.set(true);
-    sampler.join();
-    assertThat(maxRunning.get()).as("jobs leased at once with 2 workers").isEqualTo(2);
+    long maxRunning = TestApp.maxDuring(() -> ids.forEach(id -> app.awaitStatus(id, "SUCCESS")),
+        () -> app.queryLong("SELECT COUNT(*) FROM jobs WHERE status = 'RUNNING'"));
+    assertThat(maxRunning).as("jobs leased at once with 2 workers").isEqualTo(2);
   }
 
   @Test
