@@ -134,7 +134,8 @@ public final class EmbeddedDatabase implements AutoCloseable {
         probe.connect(new InetSocketAddress("127.0.0.1", port), 200);
         return;
       } catch (IOException notYet) {
-        Thread.sleep(100); // start-up runs on a worker thread, before anything is deployed
+        // start-up runs on a worker thread, before anything is deployed; a server that exits ends the wait
+        process.waitFor(100, TimeUnit.MILLISECONDS);
       }
     }
     process.destroyForcibly();
