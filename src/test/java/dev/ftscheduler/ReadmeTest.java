@@ -150,6 +150,13 @@ class ReadmeTest {
   }
 
   @Test
+  void theJobTypeExampleIsCompiledCode() throws Exception {
+    String example = blocks("java").get(0).strip();
+    String source = Files.readString(Path.of("src/test/java/dev/ftscheduler/examples/ChargeHandler.java"));
+    assertThat(source).as("the README's ChargeHandler, word for word, in the test sources").contains(example);
+  }
+
+  @Test
   void theConfigurationTableListsEveryKey() {
     for (String key : SchedulerConfig.KEYS) {
       assertThat(readme).as("README row for " + key).containsPattern("\\n\\| `" + key + "` \\|");
