@@ -14,6 +14,7 @@ import dev.ftscheduler.job.Job;
 import dev.ftscheduler.job.JobStore;
 import dev.ftscheduler.metrics.SchedulerMetrics;
 import dev.ftscheduler.retention.RetentionVerticle;
+import dev.ftscheduler.schedule.ScheduleVerticle;
 import dev.ftscheduler.tracing.Tracing;
 import dev.ftscheduler.worker.WorkerPoolVerticle;
 import io.vertx.core.Future;
@@ -101,7 +102,8 @@ public final class MainVerticle extends VerticleBase {
         workers = workers.compose(v -> vertx.deployVerticle(new ClaimVerticle(services, queue)))
             .compose(id -> vertx.deployVerticle(new WorkerPoolVerticle(services, queue)));
       }
-      workers = workers.compose(id -> vertx.deployVerticle(new RetentionVerticle(services.store(), config)));
+      workers = workers.compose(id -> vertx.deployVerticle(new RetentionVerticle(services.store(), config)))
+          .compose(id -> vertx.deployVerticle(new ScheduleVerticle(services.store(), config)));
     }
     // every role serves its health checks on PORT; only api and all serve the REST API there
     return workers.compose(v -> vertx.deployVerticle(new HttpVerticle(services)));

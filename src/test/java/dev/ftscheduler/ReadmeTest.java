@@ -150,6 +150,14 @@ class ReadmeTest {
   }
 
   @Test
+  void theScheduleExampleWorks() {
+    CurlCommand create = curls().stream().filter(c -> c.url().endsWith("/schedules")).findFirst().orElseThrow();
+    HttpResponse<String> created = run(create, "");
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    assertThat(new JsonObject(created.body()).getString("next_run_at")).isNotBlank();
+  }
+
+  @Test
   void theJobTypeExampleIsCompiledCode() throws Exception {
     String example = blocks("java").get(0).strip();
     String source = Files.readString(Path.of("src/test/java/dev/ftscheduler/examples/ChargeHandler.java"));

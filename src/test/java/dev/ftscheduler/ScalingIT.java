@@ -2,6 +2,7 @@ package dev.ftscheduler;
 
 import dev.ftscheduler.testing.Cluster;
 import dev.ftscheduler.testing.SchedulerProcess;
+import dev.ftscheduler.testing.TestDatabase;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
@@ -64,6 +65,30 @@ class ScalingIT {
           .statusCode()).isEqualTo(202);
       // LEASE_SECONDS=2: the worker renews every 667 ms and learns of the request then
       cluster.awaitCount("SELECT COUNT(*) FROM jobs WHERE status = 'CANCELLED'", 1, Duration.ofSeconds(10));
+    }
+  }
+
+  @Test
+  void aCronScheduleFiredByThreeWorkerProcessesMakesExactlyOneJobPerTick() throws Exception {
+    try (Cluster cluster = Cluster.create(Map.of())) {
+      cluster.startApi();
+      for (int i = 1; i <= 3; i++) {
+        cluster.startWorker("cron-" + i);
+      }
+      assertThat(cluster.send(cluster.request("/schedules").POST(HttpRequest.BodyPublishers.ofString(
+          "{\"name\":\"forced-ticks\",\"cron\":\"@yearly\",\"type\":\"noop\"}"))).statusCode()).isEqualTo(201);
+      // three ticks, each made due at once for all three processes, which race to fire it; @yearly,
+      // so no real tick comes in between
+
+      for (int tick = 1; tick <= 3; tick++) {
+        TestDatabase.execute(cluster.dsn, "UPDATE schedules SET next_run_at = UTC_TIMESTAMP(6) - INTERVAL " + (10 - tick)
+            + " MINUTE WHERE name = 'forced-ticks'");
+        cluster.awaitCount("SELECT COUNT(*) FROM schedules WHERE next_run_at > UTC_TIMESTAMP(6)", 1, Duration.ofSeconds(30));
+      }
+      cluster.awaitCount("SELECT COUNT(*) FROM jobs WHERE status = 'SUCCESS'", 3, Duration.ofSeconds(30));
+      assertThat(cluster.count("SELECT COUNT(*) FROM jobs")).as("one job per tick").isEqualTo(3);
+      assertThat(cluster.count("SELECT COUNT(DISTINCT idempotency_key) FROM jobs WHERE idempotency_key LIKE 'schedule:forced-ticks:%'"))
+          .isEqualTo(3);
     }
   }
 }

@@ -89,6 +89,7 @@ public final class HttpVerticle extends VerticleBase {
       router.post("/jobs/:id/cancel").handler(this::cancel);
       router.delete("/jobs/:id").handler(this::delete);
       router.get("/stats").handler(this::stats);
+      new SchedulesApi(store, handlers).mount(router, body);
     }
     router.get("/metrics").handler(this::metrics);
     router.get("/openapi.yaml").handler(ctx -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/yaml")
@@ -353,16 +354,16 @@ public final class HttpVerticle extends VerticleBase {
   }
 
   /** The database did not answer: nothing was written that the client cannot safely retry. */
-  private static void unavailable(RoutingContext ctx, Throwable cause) {
+  static void unavailable(RoutingContext ctx, Throwable cause) {
     log.warn("{} {}: database error: {}", ctx.request().method(), ctx.request().path(), cause.toString());
     error(ctx, new ApiError(503, "database_unavailable", "the database did not answer; retry the request"));
   }
 
-  private static void error(RoutingContext ctx, ApiError error) {
+  static void error(RoutingContext ctx, ApiError error) {
     respond(ctx, error.status, error.toJson());
   }
 
-  private static void respond(RoutingContext ctx, int status, JsonObject body) {
+  static void respond(RoutingContext ctx, int status, JsonObject body) {
     if (!ctx.response().ended()) {
       ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(body.encode());
     }

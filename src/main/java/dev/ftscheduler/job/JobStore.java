@@ -1,6 +1,7 @@
 package dev.ftscheduler.job;
 
 import dev.ftscheduler.handler.LeaseLostException;
+import dev.ftscheduler.schedule.Schedule;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -22,6 +23,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
@@ -543,6 +545,96 @@ public final class JobStore {
               .compose(v -> conn.preparedQuery("DELETE FROM jobs WHERE id IN " + idList).execute(idParams))
               .map(ids.size());
         }));
+  }
+
+  // --- cron schedules -------------------------------------------------------------------
+
+  private static final String SCHEDULE_COLUMNS = "name, cron, timezone, type, queue, payload, enabled, next_run_at,"
+      + " created_at, updated_at";
+
+  /** The database's clock, for computing a schedule's next tick. */
+  public Future<Instant> now() {
+    return pool.query("SELECT UTC_TIMESTAMP(6) AS now").execute()
+        .map(rows -> instant(rows.iterator().next().getLocalDateTime("now")));
+  }
+
+  /** False when a schedule of that name exists. */
+  public Future<Boolean> createSchedule(Schedule s) {
+    return pool.preparedQuery("INSERT INTO schedules (" + SCHEDULE_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?,"
+        + " UTC_TIMESTAMP(6), UTC_TIMESTAMP(6))").execute(scheduleParams(s))
+        .map(true)
+        .recover(error -> isDuplicateKey(error) ? Future.succeededFuture(false) : Future.failedFuture(error));
+  }
+
+  /** False when there is no schedule of that name. */
+  public Future<Boolean> replaceSchedule(Schedule s) {
+    Tuple params = Tuple.of(s.cron(), s.timezone(), s.type(), s.queue(), s.payload().encode(), s.enabled(),
+        s.nextRunAt() == null ? null : utc(s.nextRunAt()), s.name());
+    return pool.preparedQuery("UPDATE schedules SET cron = ?, timezone = ?, type = ?, queue = ?, payload = ?, enabled = ?,"
+        + " next_run_at = ?, updated_at = UTC_TIMESTAMP(6) WHERE name = ?").execute(params)
+        .map(rows -> rows.rowCount() == 1);
+  }
+
+  public Future<Schedule> findSchedule(String name) {
+    return pool.preparedQuery("SELECT " + SCHEDULE_COLUMNS + " FROM schedules WHERE name = ?").execute(Tuple.of(name))
+        .map(rows -> rows.size() == 0 ? null : toSchedule(rows.iterator().next()));
+  }
+
+  public Future<List<Schedule>> listSchedules() {
+    return pool.query("SELECT " + SCHEDULE_COLUMNS + " FROM schedules ORDER BY name").execute().map(rows -> {
+      List<Schedule> schedules = new ArrayList<>();
+      rows.forEach(row -> schedules.add(toSchedule(row)));
+      return schedules;
+    });
+  }
+
+  public Future<Boolean> deleteSchedule(String name) {
+    return pool.preparedQuery("DELETE FROM schedules WHERE name = ?").execute(Tuple.of(name))
+        .map(rows -> rows.rowCount() == 1);
+  }
+
+  /**
+   * Fires the schedules that are due, one transaction: each due tick becomes a job whose
+   * idempotency key is {@code schedule:<name>:<tick epoch ms>} (so a tick never makes two jobs, even
+   * if two processes fire it), and the schedule moves to {@code next(schedule, now)}. Rows locked by
+   * another process are skipped. Returns the queues that got a new job.
+   */
+  public Future<List<String>> fireDueSchedules(int limit, int maxAttempts, BiFunction<Schedule, Instant, Instant> next) {
+    return pool.withTransaction(conn -> conn.preparedQuery("SELECT " + SCHEDULE_COLUMNS + ", UTC_TIMESTAMP(6) AS now"
+        + " FROM schedules WHERE enabled AND next_run_at <= UTC_TIMESTAMP(6) ORDER BY next_run_at LIMIT ?"
+        + " FOR UPDATE SKIP LOCKED").execute(Tuple.of(limit)).compose(rows -> {
+          Future<List<String>> fired = Future.succeededFuture(new ArrayList<>());
+          for (Row row : rows) {
+            Schedule schedule = toSchedule(row);
+            Instant now = instant(row.getLocalDateTime("now"));
+            Instant following = next.apply(schedule, now);
+            NewJob job = new NewJob(schedule.type(), schedule.queue(), schedule.payload(), maxAttempts, null,
+                "schedule:" + schedule.name() + ":" + schedule.nextRunAt().toEpochMilli(), null, NewJob.DEFAULT_PRIORITY,
+                null, 0);
+            Tuple params = Tuple.tuple();
+            addRow(params, newId(), job);
+            fired = fired.compose(queues -> conn.preparedQuery(INSERT + " ON DUPLICATE KEY UPDATE id = id").execute(params)
+                .compose(inserted -> conn.preparedQuery("UPDATE schedules SET next_run_at = ? WHERE name = ?")
+                    .execute(Tuple.of(following == null ? null : utc(following), schedule.name())))
+                .map(updated -> {
+                  queues.add(schedule.queue());
+                  return queues;
+                }));
+          }
+          return fired;
+        }));
+  }
+
+  private static Tuple scheduleParams(Schedule s) {
+    return Tuple.of(s.name(), s.cron(), s.timezone(), s.type(), s.queue(), s.payload().encode(), s.enabled(),
+        s.nextRunAt() == null ? null : utc(s.nextRunAt()));
+  }
+
+  private static Schedule toSchedule(Row row) {
+    return new Schedule(row.getString("name"), row.getString("cron"), row.getString("timezone"), row.getString("type"),
+        row.getString("queue"), json(row.getValue("payload")), ((Number) row.getValue("enabled")).intValue() != 0,
+        instant(row.getLocalDateTime("next_run_at")), instant(row.getLocalDateTime("created_at")),
+        instant(row.getLocalDateTime("updated_at")));
   }
 
   /** How many jobs each queue has in each status: queue → status → count. */
