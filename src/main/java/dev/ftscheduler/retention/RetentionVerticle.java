@@ -1,10 +1,10 @@
 package dev.ftscheduler.retention;
 
+import dev.ftscheduler.PeriodicVerticle;
 import dev.ftscheduler.config.SchedulerConfig;
 import dev.ftscheduler.job.JobStatus;
 import dev.ftscheduler.job.JobStore;
 import io.vertx.core.Future;
-import io.vertx.core.VerticleBase;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,7 +16,7 @@ import java.util.List;
  * after RETENTION_DEAD — in batches, every RETENTION_INTERVAL_MS, in one process at a time: the one
  * holding the database lease "retention".
  */
-public final class RetentionVerticle extends VerticleBase {
+public final class RetentionVerticle extends PeriodicVerticle {
 
   private static final Logger log = LoggerFactory.getLogger(RetentionVerticle.class);
   private static final String LEASE = "retention";
@@ -24,52 +24,30 @@ public final class RetentionVerticle extends VerticleBase {
 
   private final JobStore store;
   private final SchedulerConfig config;
-  private long timerId = -1;
-  private boolean stopped;
 
   public RetentionVerticle(JobStore store, SchedulerConfig config) {
+    super(config.retentionIntervalMs());
     this.store = store;
     this.config = config;
   }
 
-  @Override
-  public Future<?> start() {
-    schedule();
-    return Future.succeededFuture();
-  }
-
-  @Override
-  public Future<?> stop() {
-    stopped = true;
-    vertx.cancelTimer(timerId);
-    return Future.succeededFuture();
-  }
-
-  private void schedule() {
-    if (!stopped) {
-      timerId = vertx.setTimer(config.retentionIntervalMs(), id -> pass());
-    }
-  }
-
   /** One pass: take the lease (twice the interval, so a dead holder's runs out), then delete batch by batch. */
-  private void pass() {
+  @Override
+  protected Future<?> runOnce() {
     Duration lease = Duration.ofMillis(config.retentionIntervalMs() * 2);
-    store.holdLease(LEASE, config.workerId(), lease)
+    return store.holdLease(LEASE, config.workerId(), lease)
         .compose(held -> !held ? Future.succeededFuture(0)
             : purge(List.of(JobStatus.SUCCESS, JobStatus.CANCELLED), config.retentionSuccess(), 0)
                 .compose(done -> purge(List.of(JobStatus.DEAD), config.retentionDead(), done)))
-        .onComplete(result -> {
-          if (result.failed()) {
-            log.warn("Retention pass failed; trying again in {} ms: {}", config.retentionIntervalMs(), result.cause().toString());
-          } else if (result.result() > 0) {
-            log.info("Retention: deleted {} finished job(s)", result.result());
+        .onSuccess(deleted -> {
+          if (deleted > 0) {
+            log.info("Retention: deleted {} finished job(s)", deleted);
           }
-          schedule();
         });
   }
 
   private Future<Integer> purge(List<JobStatus> statuses, Duration age, int deleted) {
-    if (age.isZero() || stopped) {
+    if (age.isZero() || stopped()) {
       return Future.succeededFuture(deleted);
     }
     return store.deleteFinishedBefore(statuses, age, BATCH).compose(count -> count < BATCH

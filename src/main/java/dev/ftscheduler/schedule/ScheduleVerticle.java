@@ -1,12 +1,10 @@
 package dev.ftscheduler.schedule;
 
+import dev.ftscheduler.PeriodicVerticle;
 import dev.ftscheduler.claim.ClaimVerticle;
 import dev.ftscheduler.config.SchedulerConfig;
 import dev.ftscheduler.job.JobStore;
 import io.vertx.core.Future;
-import io.vertx.core.VerticleBase;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.time.Instant;
 
@@ -16,50 +14,25 @@ import java.time.Instant;
  * makes exactly one job. Missed ticks (everything was down) are not replayed one by one: the
  * schedule fires once for the tick it was waiting for, then moves to its next tick after now.
  */
-public final class ScheduleVerticle extends VerticleBase {
+public final class ScheduleVerticle extends PeriodicVerticle {
 
-  private static final Logger log = LoggerFactory.getLogger(ScheduleVerticle.class);
   private static final long TICK_MS = 1000;
   private static final int BATCH = 100;
 
   private final JobStore store;
   private final SchedulerConfig config;
-  private long timerId = -1;
-  private boolean stopped;
 
   public ScheduleVerticle(JobStore store, SchedulerConfig config) {
+    super(TICK_MS);
     this.store = store;
     this.config = config;
   }
 
   @Override
-  public Future<?> start() {
-    schedule();
-    return Future.succeededFuture();
-  }
-
-  @Override
-  public Future<?> stop() {
-    stopped = true;
-    vertx.cancelTimer(timerId);
-    return Future.succeededFuture();
-  }
-
-  private void schedule() {
-    if (!stopped) {
-      timerId = vertx.setTimer(TICK_MS, id -> fire());
-    }
-  }
-
-  private void fire() {
-    store.fireDueSchedules(BATCH, config.defaultMaxAttempts(), ScheduleVerticle::nextRun).onComplete(fired -> {
-      if (fired.failed()) {
-        log.warn("Firing cron schedules failed; trying again in {} ms: {}", TICK_MS, fired.cause().toString());
-      } else {
-        fired.result().stream().distinct().forEach(queue -> vertx.eventBus().publish(ClaimVerticle.WAKE_UP_ADDRESS, queue));
-      }
-      schedule();
-    });
+  protected Future<?> runOnce() {
+    return store.fireDueSchedules(BATCH, config.defaultMaxAttempts(), ScheduleVerticle::nextRun)
+        .onSuccess(queues -> queues.stream().distinct()
+            .forEach(queue -> vertx.eventBus().publish(ClaimVerticle.WAKE_UP_ADDRESS, queue)));
   }
 
   /** The schedule's next tick after {@code now}; null when it never fires again. */

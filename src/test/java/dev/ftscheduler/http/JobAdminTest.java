@@ -135,8 +135,6 @@ class JobAdminTest {
   }
 
   private static void assertError(String path, String error) {
-    HttpResponse<String> response = app.get(path);
-    assertThat(response.statusCode()).as(path).isEqualTo(400);
-    assertThat(body(response).getString("error")).isEqualTo(error);
+    TestApp.assertBadRequest(app.get(path), error, path);
   }
 }

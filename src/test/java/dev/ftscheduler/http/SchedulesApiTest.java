@@ -77,8 +77,6 @@ class SchedulesApiTest {
   }
 
   private static void assertError(String body, String error) {
-    HttpResponse<String> response = app.post("/schedules", body);
-    assertThat(response.statusCode()).as(body).isEqualTo(400);
-    assertThat(new JsonObject(response.body()).getString("error")).as(body).isEqualTo(error);
+    TestApp.assertBadRequest(app.post("/schedules", body), error, body);
   }
 }

@@ -6,7 +6,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -76,8 +75,6 @@ class SchedulingTest {
   }
 
   private static void assertError(String body, String error) {
-    HttpResponse<String> response = app.post("/jobs", body);
-    assertThat(response.statusCode()).as(body).isEqualTo(400);
-    assertThat(new JsonObject(response.body()).getString("error")).isEqualTo(error);
+    TestApp.assertBadRequest(app.post("/jobs", body), error, body);
   }
 }

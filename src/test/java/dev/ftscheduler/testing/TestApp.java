@@ -128,6 +128,12 @@ public final class TestApp implements AutoCloseable {
     return http;
   }
 
+  /** A 400 whose JSON body names {@code error}. */
+  public static void assertBadRequest(HttpResponse<String> response, String error, String what) {
+    assertThat(response.statusCode()).as(what).isEqualTo(400);
+    assertThat(new JsonObject(response.body()).getString("error")).as(what).isEqualTo(error);
+  }
+
   /** Submits a job and returns its id. */
   public String submit(String json) {
     HttpResponse<String> response = post("/jobs", json);
