@@ -3,6 +3,7 @@ package dev.ftscheduler;
 import dev.ftscheduler.testing.Cluster;
 import dev.ftscheduler.testing.Receiver;
 import dev.ftscheduler.testing.SchedulerProcess;
+import dev.ftscheduler.testing.TestApp;
 import dev.ftscheduler.testing.TestDatabase;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Assumptions;
@@ -153,7 +154,6 @@ class FaultToleranceIT {
         cluster.submit(effectJob(100, 0));
       }
       cluster.awaitCount("SELECT LEAST(COUNT(*), 20) FROM jobs WHERE status = 'SUCCESS'", 20, DRAIN);
-      CompletableFuture<Integer> healthWhileDown = new CompletableFuture<>();
       Thread restart = new Thread(() -> {
         try {
           TestDatabase.restartEmbedded(Duration.ofSeconds(4));
@@ -162,12 +162,12 @@ class FaultToleranceIT {
         }
       });
       restart.start();
-      Thread.sleep(2000); // into the outage
-      healthWhileDown.complete(cluster.send(cluster.request("/healthz").GET()).statusCode());
+      // the API stays up and reports the outage
+      TestApp.awaitCondition("/healthz to report the database down",
+          () -> cluster.send(cluster.request("/healthz").GET()).statusCode() == 503);
       restart.join();
 
       cluster.awaitCount(ALL_SUCCESS, jobs, DRAIN);
-      assertThat(healthWhileDown.get()).as("/healthz while the database is down").isEqualTo(503);
       assertThat(cluster.send(cluster.request("/healthz").GET()).statusCode()).isEqualTo(200);
       assertThat(cluster.count(RUNNING)).isZero();
       assertThat(cluster.count(EFFECTS)).isEqualTo(jobs);
